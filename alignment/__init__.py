@@ -1,0 +1,1 @@
+"""Alignment stage: sentence encoders, the Bertalign core, six-way groups."""

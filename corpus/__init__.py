@@ -1,0 +1,1 @@
+"""Corpus stage: bundled sources, parsers, segmentation into clauses and sentences."""

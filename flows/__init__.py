@@ -1,0 +1,1 @@
+"""Orchestration: the Prefect flows and the command line, thin over the library."""

@@ -1,0 +1,1 @@
+"""Warehouse stage: the DuckDB schema, loading runs, read-only queries."""
