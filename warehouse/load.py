@@ -1,0 +1,355 @@
+"""Loading one run's documents, segments and groups into the warehouse in one transaction.
+
+Loading replaces whole resolutions: every resolution present in the run has its rows
+deleted and inserted again, so reloading a run never duplicates anything and resolutions
+that the run did not touch keep their rows. Rows are built as Polars frames and inserted
+through DuckDB's Arrow scan, one statement per table, never one ``execute`` per row.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+import polars as pl
+
+from alignment.model import Group
+from corpus.errors import DatabaseError
+from corpus.model import Lang, SegmentedDocument
+from warehouse.db import connect, first_line, init_schema
+
+
+@dataclass(frozen=True, slots=True)
+class RunRecord:
+    """How one pipeline run was made and how it ended; one row of ``runs``."""
+
+    run_id: str
+    started_at: dt.datetime
+    finished_at: dt.datetime | None
+    status: str
+    signature: str
+    encoder: str | None
+    encoder_version: str | None
+    languages: tuple[Lang, ...]
+    summary: Mapping[str, object] = field(default_factory=dict)
+    #: Languages that failed in this run, with the reason, e.g. ``{"ru": "x.html: …"}``.
+    missing: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class LoadStats:
+    """Rows written by one load, for the run summary and the CLI."""
+
+    resolutions: tuple[str, ...]
+    documents: int
+    segments: int
+    groups: int
+    members: int
+
+
+_STR = pl.String
+_INT = pl.Int64
+
+# Column types of each table as loaded. Rows are dicts keyed by these names, so a column
+# can never land in its neighbour's place; the INSERT names the columns too.
+_DOCUMENTS = {
+    "doc_id": _STR,
+    "resolution": _STR,
+    "lang": _STR,
+    "format": _STR,
+    "source_path": _STR,
+    "sha256": _STR,
+    "version": _STR,
+    "provenance": _STR,
+    "licence": _STR,
+    "title": _STR,
+    "n_segments": _INT,
+    "run_id": _STR,
+}
+_SEGMENTS = {
+    "segment_id": _STR,
+    "doc_id": _STR,
+    "resolution": _STR,
+    "lang": _STR,
+    "level": _STR,
+    "key": _STR,
+    "label": _STR,
+    "parent_id": _STR,
+    "position": _INT,
+    "text": _STR,
+    "norm": _STR,
+    "start_char": _INT,
+    "end_char": _INT,
+    "meta": _STR,
+    "run_id": _STR,
+}
+_GROUPS = {
+    "group_id": _STR,
+    "resolution": _STR,
+    "level": _STR,
+    "key": _STR,
+    "position": _INT,
+    "method": _STR,
+    "confidence": pl.Float64,
+    "n_langs": _INT,
+    "parent_group_id": _STR,
+    "run_id": _STR,
+}
+_MEMBERS = {"group_id": _STR, "segment_id": _STR, "lang": _STR, "ord": _INT}
+
+# Checks run inside the transaction, after the inserts and before the commit, over the
+# resolutions being loaded ($1). Each returns the first offending row and a message.
+_CHECKS = (
+    (
+        """SELECT m.group_id, m.segment_id FROM alignment_members m
+           JOIN alignment_groups g ON g.group_id = m.group_id
+           LEFT JOIN segments s ON s.segment_id = m.segment_id
+           WHERE list_contains($1, g.resolution) AND s.segment_id IS NULL LIMIT 1""",
+        "group {} has member {}, which is not a segment of this run",
+    ),
+    (
+        """SELECT m.group_id, m.segment_id FROM alignment_members m
+           JOIN alignment_groups g ON g.group_id = m.group_id
+           JOIN segments s ON s.segment_id = m.segment_id
+           WHERE list_contains($1, g.resolution)
+             AND (s.lang <> m.lang OR s.resolution <> g.resolution OR s.level <> g.level)
+           LIMIT 1""",
+        "group {} lists {} under another language, resolution or level than the segment's",
+    ),
+    (
+        """SELECT c.segment_id, c.parent_id FROM segments c
+           LEFT JOIN segments p ON p.segment_id = c.parent_id
+           WHERE list_contains($1, c.resolution) AND c.parent_id IS NOT NULL
+             AND p.segment_id IS NULL LIMIT 1""",
+        "segment {} has parent {}, which is not a segment of this run",
+    ),
+    (
+        """SELECT c.group_id, c.parent_group_id FROM alignment_groups c
+           LEFT JOIN alignment_groups p ON p.group_id = c.parent_group_id
+           WHERE list_contains($1, c.resolution) AND c.parent_group_id IS NOT NULL
+             AND p.group_id IS NULL LIMIT 1""",
+        "group {} has parent {}, which is not a group of this run",
+    ),
+    (
+        """SELECT s.segment_id, s.doc_id FROM segments s JOIN documents d ON d.doc_id = s.doc_id
+           WHERE list_contains($1, s.resolution)
+             AND (s.resolution <> d.resolution OR s.lang <> d.lang) LIMIT 1""",
+        "segment {} belongs to another resolution or language than its document {}",
+    ),
+)
+
+# Children first: there are no foreign keys, but this order would satisfy them.
+_DELETES = (
+    """DELETE FROM alignment_members WHERE group_id IN
+       (SELECT group_id FROM alignment_groups WHERE list_contains($1, resolution))""",
+    "DELETE FROM alignment_groups WHERE list_contains($1, resolution)",
+    "DELETE FROM segments WHERE list_contains($1, resolution)",
+    "DELETE FROM documents WHERE list_contains($1, resolution)",
+)
+
+_INSERT_RUN = """
+    INSERT OR REPLACE INTO runs (run_id, started_at, finished_at, status, signature, encoder,
+        encoder_version, languages, summary, missing)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+"""
+
+
+def load_run(
+    path: Path,
+    run: RunRecord,
+    documents: Sequence[SegmentedDocument],
+    groups: Sequence[Group],
+) -> LoadStats:
+    """Replace the resolutions of ``documents`` with this run's rows and record the run.
+
+    Everything happens in one transaction: on any failure nothing is written and the
+    previous content of the database is intact.
+
+    Raises:
+        DatabaseError: the database cannot be opened or written, or the rows are
+            inconsistent (a group member or parent that is not part of the run,
+            duplicate ids, a group of a resolution without documents).
+
+    """
+    resolutions = tuple(sorted({d.document.resolution for d in documents}))
+    stray = sorted({g.resolution for g in groups} - set(resolutions))
+    if stray:
+        raise DatabaseError(
+            f"groups of resolution {stray[0]!r} have no documents in run {run.run_id}; "
+            "nothing was loaded",
+            path=str(path),
+        )
+    frames = {
+        "documents": _document_frame(documents, run.run_id),
+        "segments": _segment_frame(documents, run.run_id),
+        "alignment_groups": _group_frame(groups, run.run_id),
+        "alignment_members": _member_frame(groups),
+    }
+    try:
+        run_params = _run_params(run)
+    except (TypeError, ValueError) as exc:
+        raise DatabaseError(
+            f"run {run.run_id}: summary or missing is not JSON ({exc}); nothing was loaded",
+            path=str(path),
+        ) from exc
+
+    con = connect(path)
+    try:
+        init_schema(con)
+        con.begin()
+        try:
+            for statement in _DELETES:
+                con.execute(statement, [list(resolutions)])
+            for table, frame in frames.items():
+                _insert(con, table, frame)
+            _check(con, resolutions)
+            con.execute(_INSERT_RUN, run_params)
+            con.commit()
+        except BaseException:
+            con.rollback()
+            raise
+    except DatabaseError as exc:
+        raise DatabaseError(f"{exc.problem}; nothing was loaded", path=str(path)) from exc
+    except duckdb.Error as exc:
+        raise DatabaseError(
+            f"load failed, nothing was written ({first_line(exc)})", path=str(path)
+        ) from exc
+    finally:
+        con.close()
+    return LoadStats(
+        resolutions=resolutions,
+        documents=frames["documents"].height,
+        segments=frames["segments"].height,
+        groups=frames["alignment_groups"].height,
+        members=frames["alignment_members"].height,
+    )
+
+
+def _insert(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame) -> None:
+    """Bulk-insert a frame through DuckDB's Arrow scan, naming columns so order cannot drift."""
+    if frame.is_empty():
+        return
+    columns = ", ".join(frame.columns)
+    con.register("_incoming", frame)
+    try:
+        con.execute(f"INSERT INTO {table} ({columns}) SELECT {columns} FROM _incoming")
+    finally:
+        con.unregister("_incoming")
+
+
+def _check(con: duckdb.DuckDBPyConnection, resolutions: tuple[str, ...]) -> None:
+    """Refuse rows that reference something missing, before the transaction commits."""
+    for sql, message in _CHECKS:
+        row = con.execute(sql, [list(resolutions)]).fetchone()
+        if row is not None:
+            raise DatabaseError(message.format(*row))
+
+
+def _document_frame(documents: Sequence[SegmentedDocument], run_id: str) -> pl.DataFrame:
+    """One row per document, with the provenance of its source file."""
+    rows = []
+    for sd in documents:
+        doc, src = sd.document, sd.document.source
+        rows.append(
+            {
+                "doc_id": f"{doc.resolution}:{doc.lang}",
+                "resolution": doc.resolution,
+                "lang": doc.lang,
+                "format": src.format.value,
+                "source_path": src.path,
+                "sha256": src.sha256,
+                "version": src.version,
+                "provenance": src.provenance,
+                "licence": src.licence,
+                "title": doc.title,
+                "n_segments": len(sd.segments),
+                "run_id": run_id,
+            }
+        )
+    return pl.DataFrame(rows, schema=_DOCUMENTS)
+
+
+def _segment_frame(documents: Sequence[SegmentedDocument], run_id: str) -> pl.DataFrame:
+    """One row per segment of every level; text is stored exactly as extracted."""
+    rows = [
+        {
+            "segment_id": s.id,
+            "doc_id": f"{sd.document.resolution}:{sd.document.lang}",
+            "resolution": s.resolution,
+            "lang": s.lang,
+            "level": s.level.value,
+            "key": s.key,
+            "label": s.label,
+            "parent_id": s.parent_id,
+            "position": s.position,
+            "text": s.text,
+            "norm": s.norm,
+            "start_char": s.start,
+            "end_char": s.end,
+            "meta": json.dumps(dict(s.meta), ensure_ascii=False),
+            "run_id": run_id,
+        }
+        for sd in documents
+        for s in sd.segments
+    ]
+    return pl.DataFrame(rows, schema=_SEGMENTS)
+
+
+def _group_frame(groups: Sequence[Group], run_id: str) -> pl.DataFrame:
+    """One row per group; ``n_langs`` is stored so filters need no join."""
+    rows = [
+        {
+            "group_id": g.id,
+            "resolution": g.resolution,
+            "level": g.level.value,
+            "key": g.key,
+            "position": g.position,
+            "method": g.method.value,
+            "confidence": g.confidence,
+            "n_langs": len(g.langs),
+            "parent_group_id": g.parent_id,
+            "run_id": run_id,
+        }
+        for g in groups
+    ]
+    return pl.DataFrame(rows, schema=_GROUPS)
+
+
+def _member_frame(groups: Sequence[Group]) -> pl.DataFrame:
+    """One row per (group, segment), ``ord`` keeping document order within a language."""
+    rows = [
+        {"group_id": g.id, "segment_id": segment_id, "lang": lang, "ord": ord_}
+        for g in groups
+        for lang in g.langs
+        for ord_, segment_id in enumerate(g.members[lang])
+    ]
+    return pl.DataFrame(rows, schema=_MEMBERS)
+
+
+def _run_params(run: RunRecord) -> list[object]:
+    """Parameters of the runs row, times as naive UTC because the columns are TIMESTAMP."""
+    summary = json.dumps(dict(run.summary), ensure_ascii=False, sort_keys=True)
+    missing = json.dumps(dict(run.missing), ensure_ascii=False, sort_keys=True)
+    return [
+        run.run_id,
+        _utc(run.started_at),
+        _utc(run.finished_at) if run.finished_at else None,
+        run.status,
+        run.signature,
+        run.encoder,
+        run.encoder_version,
+        list(run.languages),
+        summary,
+        missing,
+    ]
+
+
+def _utc(moment: dt.datetime) -> dt.datetime:
+    """Convert an aware time to naive UTC; a naive time is taken to be UTC already."""
+    if moment.tzinfo is None:
+        return moment
+    return moment.astimezone(dt.UTC).replace(tzinfo=None)

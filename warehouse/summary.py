@@ -1,0 +1,98 @@
+"""Counts over the whole warehouse, for the short summary the CLI prints after a run."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from corpus.errors import DatabaseError
+from corpus.model import LANGS, Level
+from warehouse.db import connect, first_line
+
+# Levels are ordered coarse to fine ($1 is the list of Level values), not alphabetically.
+_DOCUMENTS = "SELECT resolution, lang, count(*) FROM documents GROUP BY ALL ORDER BY ALL"
+_SEGMENTS = """
+    SELECT lang, level, count(*) FROM segments GROUP BY lang, level
+    ORDER BY lang, list_position($1, level)
+"""
+_GROUPS = """
+    SELECT resolution, level, count(*) FROM alignment_groups GROUP BY resolution, level
+    ORDER BY resolution, list_position($1, level)
+"""
+_COMPLETE = f"""
+    SELECT resolution, count(*) FROM alignment_groups
+    WHERE n_langs = {len(LANGS)} GROUP BY ALL ORDER BY ALL
+"""
+_LAST_RUN = "SELECT run_id, signature FROM runs ORDER BY started_at DESC, run_id DESC LIMIT 1"
+
+
+@dataclass(frozen=True, slots=True)
+class Summary:
+    """What the warehouse holds, as nested counts keyed in a stable (sorted) order."""
+
+    #: resolution -> lang -> documents (0 or 1 per language; a missing language is absent)
+    documents: Mapping[str, Mapping[str, int]]
+    #: lang -> level -> segments
+    segments: Mapping[str, Mapping[str, int]]
+    #: resolution -> level -> aligned groups
+    groups: Mapping[str, Mapping[str, int]]
+    #: resolution -> groups that have all six languages
+    complete_groups: Mapping[str, int]
+    #: (run_id, signature) of the latest run, ``None`` for an empty warehouse
+    last_run: tuple[str, str] | None
+
+
+def corpus_summary(path: Path | str) -> Summary:
+    """Count documents, segments and groups in the warehouse at ``path`` (read-only).
+
+    Raises:
+        DatabaseError: the database is missing, unreadable or lacks the warehouse tables.
+
+    """
+    con = connect(path, read_only=True)
+    try:
+        documents = _nest(con.execute(_DOCUMENTS).fetchall())
+        levels = [[level.value for level in Level]]
+        segments = _nest(con.execute(_SEGMENTS, levels).fetchall())
+        groups = _nest(con.execute(_GROUPS, levels).fetchall())
+        complete = {str(r): int(n) for r, n in con.execute(_COMPLETE).fetchall()}
+        last = con.execute(_LAST_RUN).fetchone()
+    except duckdb.Error as exc:
+        raise DatabaseError(f"cannot summarise ({first_line(exc)})", path=str(path)) from exc
+    finally:
+        con.close()
+    return Summary(
+        documents=documents,
+        segments=segments,
+        groups=groups,
+        complete_groups=complete,
+        last_run=(str(last[0]), str(last[1])) if last else None,
+    )
+
+
+def _nest(rows: list[Any]) -> dict[str, dict[str, int]]:
+    """Turn sorted (outer, inner, count) rows into nested dicts that keep that order."""
+    nested: defaultdict[str, dict[str, int]] = defaultdict(dict)
+    for outer, inner, count in rows:
+        nested[str(outer)][str(inner)] = int(count)
+    return dict(nested)
+
+
+def format_summary(summary: Summary) -> str:
+    """Render a few readable lines for the CLI: one per resolution, then the latest run."""
+    out = []
+    for resolution, langs in summary.documents.items():
+        levels = summary.groups.get(resolution, {})
+        groups = ", ".join(f"{n} {level}" for level, n in levels.items()) or "none"
+        out.append(
+            f"{resolution}: {len(langs)} languages ({' '.join(langs)}); groups: {groups}; "
+            f"all six languages: {summary.complete_groups.get(resolution, 0)}"
+        )
+    if summary.last_run:
+        out.append(f"last run {summary.last_run[0]}: {summary.last_run[1]}")
+    return "\n".join(out) if out else "the database is empty"
