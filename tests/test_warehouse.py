@@ -614,9 +614,19 @@ def test_corpus_summary(db: Path) -> None:
     assert summary.groups == {"res130": {"clause": 1}, "udhr": {"paragraph": 1, "sentence": 2}}
     assert summary.complete_groups == {}
     assert format_summary(summary).splitlines() == [
-        "res130: 2 languages (en fr); groups: 1 clause; all six languages: 0",
-        "udhr: 4 languages (ar en fr zh); groups: 1 paragraph, 2 sentence; all six languages: 0",
-        "last run run-1: enc:usem3|ma:5|pivot:en|v:0.1.0",
+        "documents: 6",
+        "  res130: en fr",
+        "  udhr: ar en fr zh",
+        "segments per language (section / clause / paragraph / sentence):",
+        "  ar: 0 / 0 / 1 / 2",
+        "  en: 0 / 1 / 1 / 2",
+        "  fr: 0 / 1 / 1 / 2",
+        "  zh: 0 / 0 / 1 / 2",
+        "aligned groups:",
+        "  res130: 1 clause; 0 with all six languages",
+        "  udhr: 1 paragraph, 2 sentence; 0 with all six languages",
+        "last run: run-1",
+        "signature: enc:usem3|ma:5|pivot:en|v:0.1.0",
     ]
 
 

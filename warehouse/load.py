@@ -143,12 +143,18 @@ _CHECKS = (
 )
 
 # Children first: there are no foreign keys, but this order would satisfy them.
+# Groups are rebuilt for every resolution of the run; documents and segments only for
+# the languages the run read, so a language that failed this time keeps its last good
+# version instead of being lost. Each statement takes the list it names.
 _DELETES = (
-    """DELETE FROM alignment_members WHERE group_id IN
-       (SELECT group_id FROM alignment_groups WHERE list_contains($1, resolution))""",
-    "DELETE FROM alignment_groups WHERE list_contains($1, resolution)",
-    "DELETE FROM segments WHERE list_contains($1, resolution)",
-    "DELETE FROM documents WHERE list_contains($1, resolution)",
+    (
+        """DELETE FROM alignment_members WHERE group_id IN
+           (SELECT group_id FROM alignment_groups WHERE list_contains($1, resolution))""",
+        "resolutions",
+    ),
+    ("DELETE FROM alignment_groups WHERE list_contains($1, resolution)", "resolutions"),
+    ("DELETE FROM segments WHERE list_contains($1, doc_id)", "documents"),
+    ("DELETE FROM documents WHERE list_contains($1, doc_id)", "documents"),
 )
 
 _INSERT_RUN = """
@@ -202,8 +208,12 @@ def load_run(
         init_schema(con)
         con.begin()
         try:
-            for statement in _DELETES:
-                con.execute(statement, [list(resolutions)])
+            keys = {
+                "resolutions": list(resolutions),
+                "documents": [f"{d.document.resolution}:{d.document.lang}" for d in documents],
+            }
+            for statement, key in _DELETES:
+                con.execute(statement, [keys[key]])
             for table, frame in frames.items():
                 _insert(con, table, frame)
             _check(con, resolutions)

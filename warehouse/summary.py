@@ -84,15 +84,22 @@ def _nest(rows: list[Any]) -> dict[str, dict[str, int]]:
 
 
 def format_summary(summary: Summary) -> str:
-    """Render a few readable lines for the CLI: one per resolution, then the latest run."""
-    out = []
-    for resolution, langs in summary.documents.items():
-        levels = summary.groups.get(resolution, {})
-        groups = ", ".join(f"{n} {level}" for level, n in levels.items()) or "none"
-        out.append(
-            f"{resolution}: {len(langs)} languages ({' '.join(langs)}); groups: {groups}; "
-            f"all six languages: {summary.complete_groups.get(resolution, 0)}"
-        )
+    """Render the summary for the CLI: documents, segments per language, groups, last run."""
+    if not summary.documents:
+        return "the database is empty"
+    n_docs = sum(len(langs) for langs in summary.documents.values())
+    out = [f"documents: {n_docs}"]
+    out += [f"  {res}: {' '.join(langs)}" for res, langs in summary.documents.items()]
+    levels = [level.value for level in Level]
+    out.append("segments per language (" + " / ".join(levels) + "):")
+    for lang, counts in summary.segments.items():
+        out.append(f"  {lang}: " + " / ".join(str(counts.get(level, 0)) for level in levels))
+    out.append("aligned groups:")
+    for res, counts in summary.groups.items():
+        by_level = ", ".join(f"{n} {level}" for level, n in counts.items())
+        complete = summary.complete_groups.get(res, 0)
+        out.append(f"  {res}: {by_level}; {complete} with all six languages")
     if summary.last_run:
-        out.append(f"last run {summary.last_run[0]}: {summary.last_run[1]}")
-    return "\n".join(out) if out else "the database is empty"
+        out.append(f"last run: {summary.last_run[0]}")
+        out.append(f"signature: {summary.last_run[1]}")
+    return "\n".join(out)

@@ -1,0 +1,338 @@
+"""Six-way alignment of segmented documents: structure first, then Bertalign.
+
+The hierarchy is aligned top-down. Sections pair by their language-neutral key.
+Inside each aligned group, the children of every language (clauses, paragraphs,
+sentences) pair by structural key when all languages agree on the key
+sequence; otherwise Bertalign aligns each language to a pivot, and the pairwise
+beads are assembled into six-way groups through the pivot's indices. A segment
+no language matches is kept as a group of its own, never dropped.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+from numpy.typing import NDArray
+
+from alignment.bertalign_core import (
+    BertalignParams,
+    Windows,
+    align_pair,
+    embed_windows,
+    join_items,
+)
+from alignment.encoders import EmbeddingCache
+from alignment.model import Bead, Group, Method, group_id
+from corpus.model import LANGS, Lang, Level, Segment, SegmentedDocument
+
+#: Order in which a pivot is chosen: the first language present in a unit.
+PIVOT_ORDER: tuple[Lang, ...] = ("en", "fr", "es", "ru", "ar", "zh")
+
+Members = dict[Lang, list[Segment]]
+
+
+@dataclass(slots=True)
+class _Draft:
+    """A group under construction: members per language and a sort position."""
+
+    order: float
+    members: Members = field(default_factory=dict)
+
+
+def _structural_keys(seqs: Mapping[Lang, Sequence[Segment]]) -> list[str] | None:
+    """The common key sequence when every language agrees on it, else ``None``.
+
+    Only clauses carry keys of their own (paragraphs and sentences inherit the
+    enclosing key), so structure settles a unit only when all its items are
+    clauses or sections with unique keys identical across the languages.
+    """
+    sequences = [[s.key for s in seq] for seq in seqs.values() if seq]
+    if not sequences:
+        return None
+    if any(s.level not in (Level.SECTION, Level.CLAUSE) for seq in seqs.values() for s in seq):
+        return None
+    first = sequences[0]
+    if len(set(first)) != len(first) or any(seq != first for seq in sequences[1:]):
+        return None
+    return first
+
+
+def _merge_section_keys(seqs: Mapping[Lang, Sequence[Segment]], pivot: Lang) -> list[str]:
+    """Order section keys as the pivot does.
+
+    A key only other languages have goes after the key that precedes it there.
+    """
+    order: list[str] = [s.key for s in seqs[pivot]]
+    for seq in seqs.values():
+        previous: str | None = None
+        for seg in seq:
+            if seg.key not in order:
+                at = order.index(previous) + 1 if previous is not None else 0
+                order.insert(at, seg.key)
+            previous = seg.key
+    return order
+
+
+def _pivot(seqs: Mapping[Lang, Sequence[Segment]]) -> Lang | None:
+    return next((lang for lang in PIVOT_ORDER if seqs.get(lang)), None)
+
+
+def _by_key(seqs: Mapping[Lang, Sequence[Segment]], keys: Sequence[str]) -> list[_Draft]:
+    drafts = {key: _Draft(order=float(i)) for i, key in enumerate(keys)}
+    for lang, seq in seqs.items():
+        for seg in seq:
+            drafts[seg.key].members.setdefault(lang, []).append(seg)
+    return list(drafts.values())
+
+
+#: How much similarity a merge of several pivot items must add over the best
+#: single span of them to be kept; see :func:`split_weak_merges`.
+MERGE_GAIN = 0.0
+
+
+def _span_vector(windows: Windows, span: Sequence[int]) -> NDArray[np.float32]:
+    vec: NDArray[np.float32] = windows.vecs[len(span) - 1, span[-1]]
+    return vec
+
+
+def split_weak_merges(beads: list[Bead], pivot: Windows, other: Windows) -> list[Bead]:
+    """Undo pivot-side merges that the joined text does not justify.
+
+    A bead joining several pivot items merges them for all six languages, so
+    one language's doubtful 2-1 bead (often a 1-0 the skip penalty made
+    cheaper to absorb) would erase structure the other five agree on. Such a
+    bead is kept only when the pivot items joined are more similar to the
+    other side than the best contiguous part of them; otherwise the other side
+    goes to that part and the rest of the pivot items stand alone.
+    """
+    out: list[Bead] = []
+    for src, tgt in beads:
+        if len(src) < 2 or not tgt:
+            out.append((src, tgt))
+            continue
+        target = _span_vector(other, tgt)
+        full = float(_span_vector(pivot, src) @ target)
+        spans = [
+            src[a:b]
+            for a in range(len(src))
+            for b in range(a + 1, len(src) + 1)
+            if b - a < len(src)
+        ]
+        best = max(spans, key=lambda span: float(_span_vector(pivot, span) @ target))
+        if float(_span_vector(pivot, best) @ target) + MERGE_GAIN < full:
+            out.append((src, tgt))
+            continue
+        out.extend(([i], []) for i in src if i < best[0])
+        out.append((best, tgt))
+        out.extend(([i], []) for i in src if i > best[-1])
+    return out
+
+
+def _assemble(
+    seqs: Mapping[Lang, Sequence[Segment]], pivot: Lang, beads: Mapping[Lang, list[Bead]]
+) -> list[_Draft]:
+    """Turn pivot-to-language beads into groups over the pivot's indices.
+
+    Pivot indices that any language joins in one bead become one group, so the
+    groups agree with every pairwise alignment; a language's items with no
+    pivot counterpart become groups of their own at their place in the text.
+    """
+    n = len(seqs[pivot])
+    parent = list(range(n))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for lang_beads in beads.values():
+        for src, _ in lang_beads:
+            for i in src[1:]:
+                parent[find(i)] = find(src[0])
+    drafts: dict[int, _Draft] = {}
+    for i in range(n):
+        root = find(i)
+        draft = drafts.setdefault(root, _Draft(order=float(root)))
+        draft.members.setdefault(pivot, []).append(seqs[pivot][i])
+    extra: list[_Draft] = []
+    for lang, lang_beads in beads.items():
+        last_pivot = -1
+        for src, tgt in lang_beads:
+            if src:
+                last_pivot = src[-1]
+                target = drafts[find(src[0])]
+                target.members.setdefault(lang, []).extend(seqs[lang][j] for j in tgt)
+            else:
+                order = last_pivot + 0.5 + LANGS.index(lang) / 100
+                extra.append(_Draft(order, {lang: [seqs[lang][j] for j in tgt]}))
+    return sorted([*drafts.values(), *extra], key=lambda d: d.order)
+
+
+def _plain_segment(lang: Lang, index: int, text: str) -> Segment:
+    return Segment(
+        id=f"{lang}:{index}",
+        resolution="",
+        lang=lang,
+        level=Level.SENTENCE,
+        key="",
+        position=index,
+        text=text,
+        norm=text,
+        start=0,
+        end=len(text),
+    )
+
+
+def embed_segments(cache: EmbeddingCache, docs: Iterable[SegmentedDocument]) -> None:
+    """Embed every segment text of ``docs`` in one batch, as the aligner will look it up."""
+    cache.warm([join_items([s.text]) for doc in docs for s in doc.segments])
+
+
+def pairwise_beads(
+    groups: Sequence[Mapping[Lang, Sequence[int]]], langs: Sequence[Lang]
+) -> dict[str, list[Bead]]:
+    """Project six-way groups onto every language pair ``x-y`` (x before y in ``langs``).
+
+    Pairs derived from the same groups cannot contradict each other.
+    """
+    out: dict[str, list[Bead]] = {}
+    for a, x in enumerate(langs):
+        for y in langs[a + 1 :]:
+            beads: list[Bead] = []
+            for g in groups:
+                xs, ys = list(g.get(x, ())), list(g.get(y, ()))
+                if xs or ys:
+                    beads.append((xs, ys))
+            out[f"{x}-{y}"] = beads
+    return out
+
+
+class SixWayAligner:
+    """Aligns one resolution's language versions into groups at every level."""
+
+    def __init__(self, cache: EmbeddingCache, params: BertalignParams | None = None) -> None:
+        """Use ``cache`` for every embedding, so each text is embedded once per run."""
+        self.cache = cache
+        self.params = params or BertalignParams()
+
+    def align(self, resolution: str, docs: Mapping[Lang, SegmentedDocument]) -> list[Group]:
+        """Align all levels of ``docs`` (one document per language) into groups.
+
+        Groups come in reading order, each parent before its children.
+        """
+        children: dict[str | None, list[Segment]] = defaultdict(list)
+        for doc in docs.values():
+            for seg in doc.segments:
+                children[seg.parent_id].append(seg)
+        embed_segments(self.cache, docs.values())
+        roots: dict[Lang, list[Segment]] = {
+            lang: [s for s in doc.segments if s.parent_id is None] for lang, doc in docs.items()
+        }
+        out: list[Group] = []
+        self._align_unit(resolution, roots, children, None, out, top=True)
+        return out
+
+    def _align_unit(
+        self,
+        resolution: str,
+        seqs: Mapping[Lang, Sequence[Segment]],
+        children: Mapping[str | None, list[Segment]],
+        parent_group: str | None,
+        out: list[Group],
+        *,
+        top: bool = False,
+    ) -> None:
+        pivot = _pivot(seqs)
+        if pivot is None:
+            return
+        if top:
+            drafts = _by_key(seqs, _merge_section_keys(seqs, pivot))
+            method = Method.STRUCTURE
+        elif (keys := _structural_keys(seqs)) is not None:
+            drafts = _by_key(seqs, keys)
+            method = Method.STRUCTURE
+        elif all(len(seq) <= 1 for seq in seqs.values()):
+            drafts = [_Draft(0.0, {lang: list(seq) for lang, seq in seqs.items() if seq})]
+            method = Method.STRUCTURE
+        else:
+            drafts = self._bertalign(seqs, pivot)
+            method = Method.BERTALIGN
+        for draft in drafts:
+            group = self._group(resolution, draft.members, method, parent_group, len(out))
+            out.append(group)
+            below = {
+                lang: [c for seg in segs for c in children.get(seg.id, [])]
+                for lang, segs in draft.members.items()
+            }
+            self._align_unit(resolution, below, children, group.id, out)
+
+    def align_sequences(self, seqs: Mapping[Lang, Sequence[str]]) -> list[dict[Lang, list[int]]]:
+        """Align plain item sequences (e.g. one sentence per line) into six-way groups.
+
+        Returns one mapping per group from language to item indices, in order.
+        """
+        segs = {
+            lang: [_plain_segment(lang, i, text) for i, text in enumerate(seq)]
+            for lang, seq in seqs.items()
+        }
+        pivot = _pivot(segs)
+        if pivot is None:
+            return []
+        self.cache.warm([join_items([t]) for seq in seqs.values() for t in seq])
+        return [
+            {
+                lang: [int(s.id.rsplit(":", 1)[1]) for s in members]
+                for lang, members in d.members.items()
+            }
+            for d in self._bertalign(segs, pivot)
+        ]
+
+    def _bertalign(self, seqs: Mapping[Lang, Sequence[Segment]], pivot: Lang) -> list[_Draft]:
+        overlaps = self.params.max_align - 1
+        pivot_windows = embed_windows([s.text for s in seqs[pivot]], self.cache, overlaps)
+        beads: dict[Lang, list[Bead]] = {}
+        for lang, seq in seqs.items():
+            if lang == pivot or not seq:
+                continue
+            windows = embed_windows([s.text for s in seq], self.cache, overlaps)
+            beads[lang] = split_weak_merges(
+                align_pair(pivot_windows, windows, self.params), pivot_windows, windows
+            )
+        return _assemble(seqs, pivot, beads)
+
+    def _group(
+        self,
+        resolution: str,
+        members: Members,
+        method: Method,
+        parent_group: str | None,
+        position: int,
+    ) -> Group:
+        ids = {lang: tuple(s.id for s in segs) for lang, segs in members.items() if segs}
+        langs = [lang for lang in LANGS if lang in ids]
+        pivot = _pivot({lang: members[lang] for lang in langs}) or langs[0]
+        first = members[pivot][0]
+        return Group(
+            id=group_id(resolution, first.level, ids),
+            resolution=resolution,
+            level=first.level,
+            key=first.key,
+            position=position,
+            members=ids,
+            method=method if len(langs) > 1 else Method.SINGLE,
+            confidence=self._confidence(members, pivot),
+            parent_id=parent_group,
+        )
+
+    def _confidence(self, members: Members, pivot: Lang) -> float | None:
+        """Mean cosine similarity of each language's text to the pivot's."""
+        others = [lang for lang in members if lang != pivot and members[lang]]
+        if not others:
+            return None
+        texts = [join_items([s.text for s in members[lang]]) for lang in [pivot, *others]]
+        vecs = self.cache.get(texts)
+        return float(np.mean(vecs[1:] @ vecs[0]))

@@ -1,0 +1,43 @@
+"""Shared fixtures: the bundled real documents, one encoder per session, offline settings."""
+
+from __future__ import annotations
+
+import os
+
+# Before anything imports Prefect or a model library: stay offline and quiet.
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "180")
+os.environ.setdefault("DO_NOT_TRACK", "1")
+
+from collections.abc import Iterator
+
+import pytest
+
+from alignment.encoders import SentenceEncoder, load_encoder
+from corpus.manifest import BUNDLED_SOURCES, read_manifest, read_source_bytes
+from corpus.model import Lang, SegmentedDocument, SourceFile
+from corpus.parse import parse_document
+from corpus.segment import segment_document
+
+
+@pytest.fixture(scope="session")
+def bundled_sources() -> list[SourceFile]:
+    return read_manifest(BUNDLED_SOURCES / "manifest.toml")
+
+
+@pytest.fixture(scope="session")
+def segmented(bundled_sources: list[SourceFile]) -> dict[tuple[str, Lang], SegmentedDocument]:
+    """Every bundled document, parsed and segmented, keyed by (resolution, lang)."""
+    out = {}
+    for source in bundled_sources:
+        doc = parse_document(source, read_source_bytes(source, BUNDLED_SOURCES))
+        out[(source.resolution, source.lang)] = segment_document(doc)
+    return out
+
+
+@pytest.fixture(scope="session")
+def encoder() -> Iterator[SentenceEncoder]:
+    """The bundled USE-multilingual encoder, loaded once for the whole session."""
+    yield load_encoder()
