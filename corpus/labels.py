@@ -12,8 +12,9 @@ previous label of the same list as context.
 
 Uncertain: the Russian and Chinese forms of *bis/ter* (ITU Russian and Chinese texts
 are believed to keep the Latin ``bis``; ``бис`` and ``之二`` are accepted in case) and
-the Arabic ``ثالثاً``/``رابعاً`` for *ter*/*quater*; Cyrillic letter labels are not
-handled (ITU Russian texts label recitals with Latin letters).
+the Arabic ``ثالثاً``/``رابعاً`` for *ter*/*quater*. Cyrillic letter labels are read
+only as homoglyphs of Latin ones (``с)`` = ``c``): ITU Russian texts label recitals with
+Latin letters.
 """
 
 from __future__ import annotations
@@ -30,6 +31,19 @@ LabelKind = Literal["letter", "number", "roman", "bullet", "abjad"]
 ABJAD: Final[str] = "أبجدهوزحطيكلمنسعفصقرشتثخذضظغ"
 _ABJAD_VARIANTS: Final[dict[str, str]] = {"ا": "أ", "إ": "أ", "آ": "أ", "ة": "ه", "ى": "ي"}
 _LATIN: Final[str] = "abcdefghijklmnopqrstuvwxyz"
+#: Cyrillic letters that look like Latin ones: ITU Russian texts letter their recitals
+#: with Latin letters, but a Cyrillic "с)" typed for "c)" is found in published texts
+#: (Council resolutions, Russian edition), so a lone homoglyph is read as its Latin twin.
+_CYRILLIC_HOMOGLYPHS: Final[dict[str, str]] = {
+    "а": "a",
+    "в": "b",
+    "с": "c",
+    "е": "e",
+    "о": "o",
+    "р": "p",
+    "х": "x",
+    "у": "y",
+}
 
 _SUFFIXES: Final[dict[str, str]] = {
     "bis": "bis",
@@ -217,6 +231,8 @@ def parse_label(raw: str, lang: Lang, *, after: Label | None = None) -> Label:
 
 
 def _parse_base(text: str, raw: str, lang: Lang, after: Label | None) -> Label | None:
+    if len(text) == 1 and text.lower() in _CYRILLIC_HOMOGLYPHS:
+        text = _CYRILLIC_HOMOGLYPHS[text.lower()]
     if text.isascii() and text.isdigit():
         return _parse_number(text, raw, after)
     if text.isdigit():  # Arabic-Indic or other script digits

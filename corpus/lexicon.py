@@ -8,7 +8,10 @@ that merely starts with "noting" is not mistaken for a heading.
 
 Uncertain wordings (marked ``# ?`` in the table) are the ones not checked against
 an official ITU text of that language; the ITU keys and the en/fr rows come from
-the bundled Resolution 130 texts.
+the bundled Resolution 130 texts. Searches of public ITU texts (Council resolutions
+in Chinese and Russian, WTDC resolutions in Spanish, PP proposals) confirmed a few
+more rows, noted where they stand; Arabic rows beyond Resolution 130's headings
+could not be checked and keep their flag.
 """
 
 from __future__ import annotations
@@ -74,6 +77,27 @@ HEADINGS: Final[tuple[tuple[str, Lang, str], ...]] = (
     ("bearing-in-mind", "ru", "памятуя"),  # ?
     ("bearing-in-mind", "ar", "وإذ يضع في حسبانه"),  # ?
     ("bearing-in-mind", "zh", "铭记"),
+    # "... further" headings. Checked: en "considering further" (PP-02 Doc. 56),
+    # es "reconociendo además" (WTDC-02 Res. 31, Spanish, itu.int), zh "进一步注意到"
+    # (Council Res. 1097, Chinese, itu.int); the rest follow the base headings.
+    ("considering-further", "en", "considering further"),
+    ("considering-further", "fr", "considérant en outre"),  # ?
+    ("considering-further", "es", "considerando además"),  # ?
+    ("considering-further", "ru", "учитывая далее"),  # ?
+    ("considering-further", "ar", "وإذ يضع في اعتباره كذلك"),  # ?
+    ("considering-further", "zh", "进一步考虑到"),  # ?
+    ("recognizing-further", "en", "recognizing further"),
+    ("recognizing-further", "fr", "reconnaissant en outre"),  # ?
+    ("recognizing-further", "es", "reconociendo además"),
+    ("recognizing-further", "ru", "признавая далее"),  # ?
+    ("recognizing-further", "ar", "وإذ يعترف كذلك"),  # ?
+    ("recognizing-further", "zh", "进一步认识到"),  # ?
+    ("noting-further", "en", "noting further"),
+    ("noting-further", "fr", "notant en outre"),  # ?
+    ("noting-further", "es", "observando además"),  # ?
+    ("noting-further", "ru", "отмечая далее"),  # ?
+    ("noting-further", "ar", "وإذ يلاحظ كذلك"),  # ?
+    ("noting-further", "zh", "进一步注意到"),
     ("taking-into-account", "en", "taking into account"),
     ("taking-into-account", "fr", "tenant compte"),
     ("taking-into-account", "es", "tomando en consideración"),  # ?
@@ -95,6 +119,7 @@ HEADINGS: Final[tuple[tuple[str, Lang, str], ...]] = (
     ("having-regard", "zh", "鉴于"),  # ?
     # --- operative part ---------------------------------------------------
     ("resolves", "en", "resolves"),
+    ("resolves", "en", "decides"),  # Decisions of the PP and the Council
     ("resolves", "fr", "décide"),
     ("resolves", "es", "resuelve"),
     ("resolves", "ru", "решает"),

@@ -26,6 +26,7 @@ class SourceFormat(StrEnum):
     UDHR_HTML = "udhr-html"
     AKOMA_NTOSO = "akoma-ntoso"
     FLATTENED_TEXT = "flattened-text"
+    DOCX = "docx"
 
 
 class Level(StrEnum):
@@ -45,6 +46,35 @@ class BlockKind(StrEnum):
     PARAGRAPH = "paragraph"
     CLAUSE = "clause"
     FOOTNOTE = "footnote"
+
+
+class Change(StrEnum):
+    """What a tracked revision did to a block or segment, comparing its two layers.
+
+    Only sources that carry tracked changes (``.docx``) set it; ``None`` elsewhere
+    means "not known", not "unchanged".
+    """
+
+    UNCHANGED = "unchanged"
+    INSERTED = "inserted"
+    DELETED = "deleted"
+    MODIFIED = "modified"
+
+
+@dataclass(frozen=True, slots=True)
+class Revision:
+    """One tracked change, anchored in ``Document.text`` (the text as proposed).
+
+    An insertion covers ``Document.text[start:end]`` (``text`` repeats it); a
+    deletion is not in ``Document.text`` at all, so ``start == end`` is the point
+    where it stood and ``text`` is what was deleted. With both kinds, the text
+    before the change of any span can be rebuilt (``corpus.revision.before_text``).
+    """
+
+    kind: Literal["ins", "del"]
+    start: int
+    end: int
+    text: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +100,11 @@ class Block:
     clause label exactly as written (``"gf)"``, ``"2 bis"``), ``label_key``
     its language-neutral form (``"f"``, ``"2-bis"``), ``None`` when unlabelled.
     ``start``/``end`` are character offsets of ``text`` in ``Document.text``.
+
+    Sources with tracked changes give two layers: ``text`` is the text as proposed
+    (insertions kept, deletions dropped), ``text_before`` the text before the change
+    and ``change`` compares them; both stay ``None`` for sources without revisions.
+    A block deleted whole has ``text == ""`` at the point where it stood.
     """
 
     kind: BlockKind
@@ -81,11 +116,18 @@ class Block:
     label_key: str | None = None
     parent_label_key: str | None = None
     meta: tuple[tuple[str, str], ...] = ()
+    text_before: str | None = None
+    change: Change | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class Document:
-    """One language version of one resolution, as extracted from its source."""
+    """One language version of one resolution, as extracted from its source.
+
+    ``text`` is the text as proposed when the source has tracked changes; every
+    offset of every block and segment indexes it. ``revisions`` lists the tracked
+    changes in document order (empty for sources without them).
+    """
 
     resolution: str
     lang: Lang
@@ -94,6 +136,7 @@ class Document:
     text: str
     blocks: tuple[Block, ...]
     warnings: tuple[str, ...] = ()
+    revisions: tuple[Revision, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,6 +148,11 @@ class Segment:
     over the whole document. ``key`` is the language-neutral structural key of
     the nearest keyed ancestor (section or clause), so that segments of one
     clause share it in all six languages.
+
+    ``start``/``end`` index ``Document.text`` (the proposed layer), so that
+    ``document.text[start:end] == text`` always. ``text_before`` and ``change`` are
+    the layer before the tracked changes and what changed, set only for sources with
+    revisions (see :class:`Block`).
     """
 
     id: str
@@ -120,6 +168,8 @@ class Segment:
     parent_id: str | None = None
     label: str | None = None
     meta: tuple[tuple[str, str], ...] = field(default=())
+    text_before: str | None = None
+    change: Change | None = None
 
 
 @dataclass(frozen=True, slots=True)

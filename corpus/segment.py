@@ -21,6 +21,23 @@ Rules (``segment_document``):
   ``parent_label_key``, else the clause they follow) or of their section;
 * every paragraph is split into SENTENCE segments.
 
+Offsets (``start``/``end``) of every segment index ``Document.text``, the text
+as proposed, so that ``doc.text[s.start:s.end] == s.text`` for every segment.
+
+Two layers, for documents with tracked changes (``Document.revisions`` set, or
+blocks with a ``change``): every segment also gets ``text_before``, its span
+rebuilt as it was before the change (:func:`corpus.revision.before_text`), and
+``change``. Sentences are cut on the proposed text; a sentence owns what was
+deleted from the start of its paragraph (first sentence) or from its own start
+up to the start of the next sentence, so a sentence deleted whole inside a
+paragraph that survives shows in the before text of the sentence after it. A
+paragraph deleted whole has empty proposed text: its sentences are its before
+text split by the same splitter, each with empty ``text`` and ``start == end``.
+
+Revision residue (``("revision_residue", evidence)`` meta with offsets) goes
+down to every paragraph and sentence whose span holds it, so that the
+warehouse shows it at each level; compound-label residue stays on its clause.
+
 Ids are built from the structural path, never from a document-wide counter,
 so that they are stable across runs: ``{resolution}:{lang}:{key}`` for
 sections and clauses, then ``:p{n}`` and ``:s{m}``. A key met twice in one
@@ -34,8 +51,9 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 
 from corpus.errors import InputError
-from corpus.model import Block, BlockKind, Document, Level, Segment, SegmentedDocument
+from corpus.model import Block, BlockKind, Change, Document, Level, Segment, SegmentedDocument
 from corpus.normalize import normalize
+from corpus.revision import before_text, change_of, residue_within
 from corpus.sentences import split_sentences
 
 Meta = tuple[tuple[str, str], ...]
@@ -112,8 +130,13 @@ def _check_blocks(doc: Document) -> list[Block]:
                 position=f"block {i}",
             )
         # Blank clauses may still gather paragraphs, and a blank opening
-        # heading still names its section; other blank blocks hold nothing.
-        if block.text.strip() or block.kind in (BlockKind.CLAUSE, BlockKind.HEADING):
+        # heading still names its section; a block deleted whole lives on in
+        # the before layer; other blank blocks hold nothing.
+        if (
+            block.text.strip()
+            or block.kind in (BlockKind.CLAUSE, BlockKind.HEADING)
+            or block.change is Change.DELETED
+        ):
             kept.append(block)
     return kept
 
@@ -235,8 +258,10 @@ def _finish_clauses(doc: Document, node: _Node) -> None:
         if child.paragraph_spans:
             child.start = child.paragraph_spans[0][0]
             child.end = child.paragraph_spans[-1][1]
-        elif doc.text[child.start : child.end].strip():
-            child.children.insert(0, _Node(Level.PARAGRAPH, child.key, child.start, child.end))
+        elif doc.text[child.start : child.end].strip() or _before(doc, child.start, child.end):
+            own = _Node(Level.PARAGRAPH, child.key, child.start, child.end)
+            own.meta = residue_within(child.meta, child.start, child.end)
+            child.children.insert(0, own)
         else:
             raise InputError(
                 f"clause {child.key!r} has neither text nor paragraphs",
@@ -247,9 +272,88 @@ def _finish_clauses(doc: Document, node: _Node) -> None:
         _finish_clauses(doc, child)
 
 
+def _layered(doc: Document) -> bool:
+    """Tell whether the document has two layers (a source with tracked changes)."""
+    return bool(doc.revisions) or any(b.change is not None for b in doc.blocks)
+
+
+def _before(doc: Document, start: int, end: int, *, closed: bool = True) -> str:
+    """The before layer of ``doc.text[start:end]``, stripped ("" without revisions)."""
+    if not doc.revisions:
+        return ""
+    return before_text(doc.text, doc.revisions, start, end, closed=closed).strip()
+
+
+def _layers(
+    doc: Document, text: str, start: int, end: int, *, closed: bool = True
+) -> tuple[str | None, Change | None]:
+    """``(text_before, change)`` of one span, or ``(None, None)`` for one-layer documents."""
+    if not _layered(doc):
+        return None, None
+    before = (
+        before_text(doc.text, doc.revisions, start, end, closed=closed).strip()
+        if doc.revisions
+        else text
+    )
+    return before, change_of(text, before)
+
+
+def _sentences(doc: Document, node: _Node, node_id: str) -> Iterator[Segment]:
+    """Yield the sentences of one paragraph node, with both layers where there are two."""
+    text = doc.text[node.start : node.end]
+    spans = split_sentences(text, doc.lang)
+    layered = _layered(doc)
+    if not spans and layered:
+        # Deleted whole: the before text, split the same way, at the paragraph's place.
+        before = _before(doc, node.start, node.end)
+        for m, (start, end) in enumerate(split_sentences(before, doc.lang), start=1):
+            yield Segment(
+                id=f"{node_id}:s{m}",
+                resolution=doc.resolution,
+                lang=doc.lang,
+                level=Level.SENTENCE,
+                key=node.key,
+                position=0,
+                text="",
+                norm="",
+                start=node.start,
+                end=node.start,
+                parent_id=node_id,
+                text_before=before[start:end],
+                change=Change.DELETED,
+            )
+        return
+    for m, (start, end) in enumerate(spans, start=1):
+        sentence = doc.text[node.start + start : node.start + end]
+        text_before: str | None = None
+        change: Change | None = None
+        if layered:
+            own_start = node.start if m == 1 else node.start + start
+            last = m == len(spans)
+            own_end = node.end if last else node.start + spans[m][0]
+            text_before, change = _layers(doc, sentence, own_start, own_end, closed=last)
+        yield Segment(
+            id=f"{node_id}:s{m}",
+            resolution=doc.resolution,
+            lang=doc.lang,
+            level=Level.SENTENCE,
+            key=node.key,
+            position=0,
+            text=sentence,
+            norm=normalize(sentence, doc.lang),
+            start=node.start + start,
+            end=node.start + end,
+            parent_id=node_id,
+            meta=residue_within(node.meta, node.start + start, node.start + end),
+            text_before=text_before,
+            change=change,
+        )
+
+
 def _emit(doc: Document, node: _Node, node_id: str, parent_id: str | None) -> Iterator[Segment]:
     """Yield ``node`` and its descendants as segments, depth first (document order)."""
     text = doc.text[node.start : node.end]
+    text_before, change = _layers(doc, text, node.start, node.end)
     yield Segment(
         id=node_id,
         resolution=doc.resolution,
@@ -264,23 +368,11 @@ def _emit(doc: Document, node: _Node, node_id: str, parent_id: str | None) -> It
         parent_id=parent_id,
         label=node.label,
         meta=node.meta,
+        text_before=text_before,
+        change=change,
     )
     if node.level is Level.PARAGRAPH:
-        for m, (start, end) in enumerate(split_sentences(text, doc.lang), start=1):
-            sentence = doc.text[node.start + start : node.start + end]
-            yield Segment(
-                id=f"{node_id}:s{m}",
-                resolution=doc.resolution,
-                lang=doc.lang,
-                level=Level.SENTENCE,
-                key=node.key,
-                position=0,
-                text=sentence,
-                norm=normalize(sentence, doc.lang),
-                start=node.start + start,
-                end=node.start + end,
-                parent_id=node_id,
-            )
+        yield from _sentences(doc, node, node_id)
         return
     paragraphs = 0
     for child in node.children:

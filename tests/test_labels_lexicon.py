@@ -243,3 +243,37 @@ def test_every_key_has_all_six_languages() -> None:
     for key in section_keys():
         langs = {lang for k, lang, _ in HEADINGS if k == key}
         assert langs == set(LANGS), key
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "key"),
+    [
+        ("considering further", "en", "considering-further"),
+        ("reconociendo además", "es", "recognizing-further"),
+        ("进一步注意到", "zh", "noting-further"),
+        ("decides", "en", "resolves"),
+    ],
+)
+def test_further_headings(text: str, lang: Lang, key: str) -> None:
+    assert section_key(text, lang) == key
+
+
+@pytest.mark.parametrize(
+    ("raw", "lang", "key", "kind"),
+    [
+        ("с)", "ru", "c", "letter"),  # Cyrillic es, as typed in a Russian Council text
+        ("а)", "ru", "a", "letter"),  # Cyrillic a
+        ("ك)", "ar", "k", "abjad"),
+        ("ل)", "ar", "l", "abjad"),
+        ("أ )", "ar", "a", "abjad"),  # ITU Arabic texts put a space before ")"
+        ("٢", "ar", "2", "number"),  # Arabic-Indic digit
+        ("ب مكرراً)", "ar", "b-bis", "abjad"),
+        ("j bis)", "es", "j-bis", "letter"),
+        ("4 ter", "ru", "4-ter", "number"),
+        ("l quater)", "zh", "l-quater", "letter"),
+        ("–", "es", "bullet", "bullet"),
+    ],
+)
+def test_labels_of_every_language(raw: str, lang: Lang, key: str, kind: str) -> None:
+    parsed = parse_label(raw, lang)
+    assert (parsed.key, parsed.kind) == (key, kind)

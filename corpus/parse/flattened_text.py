@@ -5,6 +5,10 @@ side by side, labels are compounds of old and new (see :mod:`corpus.labels`), an
 Word's ``[bookmark: …]``, ``[footnoteRef:N]`` and ``[N: …]`` markers are inline.
 ``Document.text`` is the file with those markers removed (footnote bodies stay, without
 their brackets); every block is an exact slice of it.
+
+Revision residue besides compound labels (glued years, glued numbers, glued words; see
+:mod:`corpus.revision`) is recorded on the block it falls in as
+``("revision_residue", evidence)`` entries; the text itself is left as it is.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from corpus.errors import InputError
 from corpus.lexicon import section_key
 from corpus.model import Block, BlockKind, Document, SourceFile
 from corpus.parse._common import ClauseTracker, TextBuilder, decode_utf8
+from corpus.revision import find_residue
 
 _MARKER: Final[re.Pattern[str]] = re.compile(
     r"\[bookmark: (?P<bookmark>[^\]]*)\]"
@@ -137,7 +142,7 @@ def parse_flattened_text(source: SourceFile, data: bytes) -> Document:
         out.warnings.extend(tracker.duplicates)
     for start, end, number in markers.bodies:
         _footnote(out, start, end, number, text)
-    blocks = _attach_markers(out.blocks, markers)
+    blocks = _attach_residue(_attach_markers(out.blocks, markers), text)
     return Document(
         resolution=source.resolution,
         lang=source.lang,
@@ -237,3 +242,22 @@ def _block_at(blocks: list[Block], pos: int) -> int | None:
         if b.start >= pos and b.kind is not BlockKind.FOOTNOTE
     ]
     return min(following)[1] if following else None
+
+
+def _attach_residue(blocks: list[Block], text: str) -> list[Block]:
+    """Record each piece of revision residue on the block whose span holds it.
+
+    Residue outside every block (a proposal marker line) is not recorded: it is not
+    resolution text.
+    """
+    extra: dict[int, list[tuple[str, str]]] = {}
+    for residue in find_residue(text):
+        holders = [
+            i for i, b in enumerate(blocks) if b.start <= residue.start and residue.end <= b.end
+        ]
+        if holders:
+            smallest = min(holders, key=lambda i: blocks[i].end - blocks[i].start)
+            extra.setdefault(smallest, []).append(residue.as_meta())
+    return [
+        replace(b, meta=b.meta + tuple(extra[i])) if i in extra else b for i, b in enumerate(blocks)
+    ]
