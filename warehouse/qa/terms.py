@@ -1,0 +1,325 @@
+"""Term candidates: bilingual term pairs mined from the aligned groups.
+
+For every language paired with the reference language of a group (en, else fr, …), the
+candidate terms of each side are its word n-grams (1 to 3 words, not starting or ending
+with a function word, no digits) or, for Chinese, written without spaces, its
+character n-grams (2 to 4 Han characters). Over the groups, a pair's association is
+scored with the Dice coefficient ``2·n(x,y) / (n(x) + n(y))`` and Dunning's
+log-likelihood ratio G² from the 2×2 contingency table; the best-scoring target of each
+source term is kept when it occurs in at least :data:`MIN_BOTH` groups together.
+
+Counting is over groups, not occurrences, so a term repeated inside one clause is not
+overweighted. Only the terms occurring in at least ``MIN_BOTH`` groups are paired, which
+keeps the number of pairs small enough for plain Python.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from typing import Final
+
+from corpus.model import Lang
+from warehouse.qa.model import QAGroup, TermCandidate, first_lang
+from warehouse.qa.text import han_chars, words
+
+MIN_BOTH: Final = 2
+MIN_DICE: Final = 0.5
+MAX_WORDS: Final = 3
+
+#: Words a term neither starts nor ends with (articles, prepositions, conjunctions).
+STOPWORDS: Final[dict[Lang, frozenset[str]]] = {
+    "en": frozenset(
+        [
+            "a",
+            "an",
+            "the",
+            "of",
+            "and",
+            "or",
+            "to",
+            "in",
+            "on",
+            "for",
+            "by",
+            "with",
+            "as",
+            "at",
+            "from",
+            "that",
+            "this",
+            "these",
+            "those",
+            "is",
+            "are",
+            "be",
+            "shall",
+            "has",
+            "have",
+            "his",
+            "her",
+            "its",
+            "their",
+            "it",
+            "which",
+            "who",
+            "any",
+            "all",
+            "no",
+            "not",
+            "such",
+            "other",
+        ]
+    ),
+    "fr": frozenset(
+        [
+            "le",
+            "la",
+            "les",
+            "l",
+            "un",
+            "une",
+            "des",
+            "du",
+            "de",
+            "d",
+            "et",
+            "ou",
+            "à",
+            "au",
+            "aux",
+            "en",
+            "dans",
+            "par",
+            "pour",
+            "sur",
+            "avec",
+            "que",
+            "qui",
+            "ne",
+            "pas",
+            "est",
+            "sont",
+            "son",
+            "sa",
+            "ses",
+            "leur",
+            "leurs",
+            "ce",
+            "cette",
+            "ces",
+            "tout",
+            "toute",
+            "tous",
+            "toutes",
+            "il",
+            "elle",
+            "se",
+        ]
+    ),
+    "es": frozenset(
+        [
+            "el",
+            "la",
+            "los",
+            "las",
+            "un",
+            "una",
+            "unos",
+            "unas",
+            "de",
+            "del",
+            "y",
+            "o",
+            "a",
+            "al",
+            "en",
+            "por",
+            "para",
+            "con",
+            "que",
+            "quien",
+            "no",
+            "es",
+            "son",
+            "su",
+            "sus",
+            "se",
+            "lo",
+            "toda",
+            "todo",
+            "todos",
+            "todas",
+        ]
+    ),
+    "ru": frozenset(
+        [
+            "и",
+            "в",
+            "во",
+            "на",
+            "с",
+            "со",
+            "по",
+            "к",
+            "ко",
+            "о",
+            "об",
+            "от",
+            "для",
+            "из",
+            "у",
+            "за",
+            "не",
+            "что",
+            "как",
+            "а",
+            "или",
+            "его",
+            "ее",
+            "её",
+            "их",
+            "это",
+            "этот",
+            "все",
+            "всех",
+            "он",
+            "она",
+            "они",
+            "быть",
+        ]
+    ),
+    "ar": frozenset(
+        [
+            "في",
+            "من",
+            "على",
+            "الى",
+            "إلى",
+            "عن",
+            "و",
+            "او",
+            "أو",
+            "ان",
+            "أن",
+            "التي",
+            "الذي",
+            "هذا",
+            "هذه",
+            "ذلك",
+            "كل",
+            "لا",
+            "ما",
+            "مع",
+        ]
+    ),
+    "zh": frozenset(),
+}
+
+
+def candidate_terms(text: str, lang: Lang) -> set[str]:
+    """The set of candidate terms of one text."""
+    if lang == "zh":
+        han = han_chars(text)
+        return {han[i : i + n] for n in (2, 3, 4) for i in range(len(han) - n + 1)}
+    tokens = words(text)
+    stops = STOPWORDS[lang]
+    out: set[str] = set()
+    for n in range(1, MAX_WORDS + 1):
+        for i in range(len(tokens) - n + 1):
+            gram = tokens[i : i + n]
+            if gram[0] in stops or gram[-1] in stops or any(t.isdigit() for t in gram):
+                continue
+            if n == 1 and len(gram[0]) < 3:
+                continue
+            out.add(" ".join(gram))
+    return out
+
+
+def log_likelihood(n_both: int, n_x: int, n_y: int, total: int) -> float:
+    """Dunning's G² for the 2×2 table of two terms over ``total`` groups."""
+    cells = (
+        (n_both, n_x * n_y),
+        (n_x - n_both, n_x * (total - n_y)),
+        (n_y - n_both, (total - n_x) * n_y),
+        (total - n_x - n_y + n_both, (total - n_x) * (total - n_y)),
+    )
+    g2 = 0.0
+    for observed, expected_times_total in cells:
+        if observed > 0:
+            g2 += observed * math.log(observed * total / expected_times_total)
+    return 2 * g2
+
+
+def mine_term_candidates(
+    groups: Sequence[QAGroup], min_both: int = MIN_BOTH, min_dice: float = MIN_DICE
+) -> list[TermCandidate]:
+    """Mine term pairs between each group's reference language and the others.
+
+    Returns the best target of every source term, by Dice then G², strongest first.
+    """
+    by_pair: dict[tuple[Lang, Lang], list[tuple[str, set[str], set[str]]]] = defaultdict(list)
+    for group in groups:
+        langs = group.langs
+        if len(langs) < 2:
+            continue
+        src = first_lang(langs)
+        src_terms = candidate_terms(group.texts[src], src)
+        for tgt in langs:
+            if tgt != src:
+                tgt_terms = candidate_terms(group.texts[tgt], tgt)
+                by_pair[(src, tgt)].append((group.group_id, src_terms, tgt_terms))
+    out: list[TermCandidate] = []
+    for (src, tgt), rows in by_pair.items():
+        out.extend(_mine_pair(src, tgt, rows, min_both, min_dice))
+    out.sort(key=lambda c: (-c.dice, -c.llr, c.src_lang, c.tgt_lang, c.src_term))
+    return out
+
+
+def _mine_pair(
+    src: Lang,
+    tgt: Lang,
+    rows: list[tuple[str, set[str], set[str]]],
+    min_both: int,
+    min_dice: float,
+) -> list[TermCandidate]:
+    n_src: Counter[str] = Counter()
+    n_tgt: Counter[str] = Counter()
+    for _, xs, ys in rows:
+        n_src.update(xs)
+        n_tgt.update(ys)
+    both: Counter[tuple[str, str]] = Counter()
+    examples: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for group_id, xs, ys in rows:
+        keep_x = [x for x in xs if n_src[x] >= min_both]
+        keep_y = [y for y in ys if n_tgt[y] >= min_both]
+        for x in keep_x:
+            for y in keep_y:
+                both[(x, y)] += 1
+                if len(examples[(x, y)]) < 3:
+                    examples[(x, y)].append(group_id)
+    best: dict[str, TermCandidate] = {}
+    total = len(rows)
+    for (x, y), n in both.items():
+        if n < min_both:
+            continue
+        dice = 2 * n / (n_src[x] + n_tgt[y])
+        if dice < min_dice:
+            continue
+        cand = TermCandidate(
+            src,
+            tgt,
+            x,
+            y,
+            n_src[x],
+            n_tgt[y],
+            n,
+            round(dice, 4),
+            round(log_likelihood(n, n_src[x], n_tgt[y], total), 3),
+            tuple(examples[(x, y)]),
+        )
+        old = best.get(x)
+        if old is None or (cand.dice, cand.llr, len(y)) > (old.dice, old.llr, len(old.tgt_term)):
+            best[x] = cand
+    return list(best.values())
