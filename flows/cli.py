@@ -20,7 +20,7 @@ from typing import Any
 import click
 
 from corpus.errors import CorpusError
-from corpus.model import LANGS, Lang, is_lang
+from corpus.model import LANGS, Lang, Level, is_lang
 
 #: Where the corpus database lives unless ``--db`` or ``ITU_CORPUS_DB`` says otherwise.
 DEFAULT_DB = Path("data/itu-corpus.duckdb")
@@ -94,17 +94,62 @@ def cli() -> None:
     callback=_parse_langs,
     help="Comma-separated languages to include.",
 )
-def run(db: Path, manifest: Path | None, encoder: str, langs: list[Lang]) -> None:
+@click.option(
+    "--source",
+    default="snapshot",
+    show_default=True,
+    help="'snapshot' (bundled), 'itu' (ITU's server), another source of the registry, "
+    "or a mirror folder or manifest.",
+)
+@click.option(
+    "--resolution",
+    "resolutions",
+    multiple=True,
+    help="A resolution to build (repeatable; an ITU document name works too). "
+    "Default: all the source has.",
+)
+@click.option(
+    "--fallback",
+    default=None,
+    help="Where to take the languages the source cannot supply from, e.g. 'snapshot'.",
+)
+@click.option(
+    "--raw-store",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=None,
+    help="Folder of fetched files and their fetch log (default: data/raw).",
+)
+@click.option(
+    "--sources-config",
+    type=click.Path(path_type=Path, dir_okay=False, exists=True),
+    default=None,
+    help="A source registry (TOML) read on top of the bundled corpus/fetch/sources.toml.",
+)
+def run(
+    db: Path,
+    manifest: Path | None,
+    encoder: str,
+    langs: list[Lang],
+    source: str,
+    resolutions: tuple[str, ...],
+    fallback: str | None,
+    raw_store: Path | None,
+    sources_config: Path | None,
+) -> None:
     """Run the build_corpus flow on the sources and load the database."""
     _offline_defaults()
-    from corpus.manifest import BUNDLED_SOURCES
-    from flows.build_corpus import MANIFEST_NAME, build_corpus
+    from flows.build_corpus import build_corpus
 
     report = build_corpus(
         db=db,
-        manifest=manifest or BUNDLED_SOURCES / MANIFEST_NAME,
+        manifest=manifest,
         encoder=encoder,
         languages=langs,
+        resolutions=list(resolutions) or None,
+        source=source,
+        fallback=fallback,
+        raw_store=raw_store,
+        sources_config=sources_config,
     )
     click.echo(
         f"run {report.run_id}: {report.documents} documents, {report.groups} groups, "
@@ -113,6 +158,14 @@ def run(db: Path, manifest: Path | None, encoder: str, langs: list[Lang]) -> Non
     click.echo(f"signature {report.signature}")
     for where, reason in report.missing.items():
         click.echo(f"missing {where}: {reason}", err=True)
+    if report.fallbacks:
+        click.echo(
+            f"from fallback {report.fallback}: {', '.join(report.fallbacks)} "
+            f"(source {report.source} could not supply them)",
+            err=True,
+        )
+        for where, reason in report.fallbacks.items():
+            click.echo(f"fallback {where}: {report.source} failed: {reason}", err=True)
     if report.documents == 0:
         raise click.ClickException("no document could be read; the database was not changed")
 
@@ -205,6 +258,93 @@ def align_files(langs: list[Lang], encoder: str, files: tuple[Path, ...]) -> Non
 
     result = run_alignment(dict(zip(langs, files, strict=True)), encoder=encoder)
     click.echo(json.dumps(result, ensure_ascii=False))
+
+
+level_option = click.option(
+    "--level",
+    type=click.Choice([level.value for level in Level]),
+    default=Level.SENTENCE.value,
+    show_default=True,
+    help="Segment level.",
+)
+
+
+@cli.command("concordance")
+@click.argument("term")
+@click.option("--lang", required=True, type=click.Choice(LANGS), help="Language of the term.")
+@level_option
+@click.option("--resolution", default=None, help="Only this resolution (e.g. 130, udhr).")
+@click.option("--limit", default=50, show_default=True, help="Hits to show; 0 shows all.")
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
+@click.option("--width", default=0, help="Cut texts to this many characters (0: never).")
+@db_option
+def concordance_cmd(
+    term: str,
+    lang: Lang,
+    level: str,
+    resolution: str | None,
+    limit: int,
+    fmt: str,
+    width: int,
+    db: Path,
+) -> None:
+    """Print every segment containing TERM with its aligned segments, best first."""
+    from dataclasses import asdict
+
+    from warehouse.search import concordance, format_concordance
+
+    result = concordance(
+        db, term, lang, level=Level(level), resolution=resolution, limit=limit or None
+    )
+    if fmt == "json":
+        click.echo(json.dumps(asdict(result), ensure_ascii=False, indent=1))
+    else:
+        click.echo(format_concordance(result, width))
+
+
+@cli.group()
+def export() -> None:
+    """Write the corpus in formats other tools read (TMX, Parquet)."""
+
+
+@export.command("tmx")
+@click.argument("out", type=click.Path(path_type=Path, dir_okay=False))
+@level_option
+@click.option("--resolution", default=None, help="Only this resolution (e.g. 130, udhr).")
+@db_option
+def export_tmx_cmd(out: Path, level: str, resolution: str | None, db: Path) -> None:
+    """Write a TMX 1.4b file: one <tu> per aligned group, every language it holds."""
+    from warehouse.export import export_tmx
+
+    count = export_tmx(db, out, Level(level), resolution)
+    click.echo(f"{count} translation units ({level}) written to {out}")
+
+
+@export.command("parquet")
+@click.argument("out_dir", type=click.Path(path_type=Path, file_okay=False))
+@db_option
+def export_parquet_cmd(out_dir: Path, db: Path) -> None:
+    """Write every table and view users query as OUT_DIR/<name>.parquet."""
+    from warehouse.export import export_parquet
+
+    for name, rows in export_parquet(db, out_dir).items():
+        click.echo(f"{name}.parquet: {rows} rows")
+
+
+@cli.command()
+@db_option
+def migrate(db: Path) -> None:
+    """Upgrade the database to this program's schema (a copy is migrated, then swapped in)."""
+    from warehouse.db import SCHEMA_VERSION
+    from warehouse.publish import migrate_database
+
+    before, applied = migrate_database(db)
+    if applied:
+        click.echo(f"migrated {db} from schema version {before} to {SCHEMA_VERSION}")
+    else:
+        click.echo(f"{db} is at schema version {SCHEMA_VERSION}, nothing to do")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

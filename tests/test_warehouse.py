@@ -339,7 +339,12 @@ def test_parallel_joins_several_segments_of_a_language_in_order(tmp_path: Path) 
 def test_load_returns_row_counts(tmp_path: Path) -> None:
     stats = load_run(tmp_path / "corpus.duckdb", run_record(), all_documents(), all_groups())
     assert stats == LoadStats(
-        resolutions=("res130", "udhr"), documents=6, segments=14, groups=4, members=14
+        resolutions=("res130", "udhr"),
+        documents=6,
+        segments=14,
+        groups=4,
+        members=14,
+        changed=14,
     )
 
 
@@ -576,24 +581,33 @@ def test_init_schema_is_idempotent(db: Path) -> None:
     try:
         init_schema(con)
         init_schema(con)
-        assert con.execute("SELECT version FROM schema_version").fetchall() == [(SCHEMA_VERSION,)]
+        versions = con.execute("SELECT version FROM schema_version ORDER BY version").fetchall()
+        assert versions == [(v,) for v in range(1, SCHEMA_VERSION + 1)]
     finally:
         con.close()
     assert counts(db)["segments"] == 14
 
 
-def test_other_schema_version_is_refused(db: Path) -> None:
+def test_newer_schema_version_is_refused(db: Path) -> None:
     con = connect(db)
     try:
-        con.execute("UPDATE schema_version SET version = 99")
+        con.execute("INSERT INTO schema_version VALUES (99, now())")
         with pytest.raises(DatabaseError) as info:
             init_schema(con)
     finally:
         con.close()
-    assert str(info.value) == (
-        f"{db}: built with schema version 99, this program uses {SCHEMA_VERSION}; "
-        "move it away and run `itu-corpus run` again"
+    message = (
+        f"{db}: built with schema version 99 by a newer itu-corpus, this program knows "
+        f"versions up to {SCHEMA_VERSION}; upgrade itu-corpus, or move the file away and run "
+        "`itu-corpus run` again"
     )
+    assert str(info.value) == message
+    with pytest.raises(DatabaseError) as read_info:
+        query(db, "SELECT 1")
+    assert str(read_info.value) == message
+    with pytest.raises(DatabaseError) as load_info:
+        load_run(db, run_record("run-2"), all_documents(), all_groups())
+    assert str(load_info.value) == message.replace("` again", "` again; nothing was loaded")
 
 
 # --- summary -------------------------------------------------------------------------------

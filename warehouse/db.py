@@ -1,23 +1,27 @@
-"""Opening the warehouse, creating its schema and running read-only queries.
+"""Opening the warehouse, migrating its schema and running read-only queries.
 
 Every DuckDB error that can reach a user is turned into a :class:`DatabaseError` that
 names the database file, so the CLI can print one line and exit.
+
+The schema is versioned: ``schema_version`` holds one row per applied migration (see
+``warehouse/migrations``). Writers migrate a database forward (on a staged copy, see
+:mod:`warehouse.publish`); readers check the version and say what to do when it differs.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
 import duckdb
 
 from corpus.errors import DatabaseError
+from warehouse.migrations import LATEST, migrations, views_sql
 
-#: Bumped whenever schema.sql changes a table; a database of another version is refused.
-SCHEMA_VERSION = 1
+#: The schema version this program writes and reads: the number of the last migration.
+SCHEMA_VERSION = LATEST
 
 NO_DATABASE = "no database here; run `itu-corpus run` first"
 
@@ -52,6 +56,11 @@ def _open_problem(exc: duckdb.Error) -> str:
         # Another process holds the write lock, or this process has it open with other
         # settings (DuckDB allows one configuration per file per process).
         return f"the database is in use by another connection ({message})"
+    if "newer version of duckdb" in str(exc).lower():
+        return (
+            f"written by a newer DuckDB than this program's {duckdb.__version__}; "
+            "upgrade itu-corpus, or move the file away and run `itu-corpus run` again"
+        )
     if "not a valid duckdb database" in lowered or "database file" in lowered:
         return "not a DuckDB database file"
     return f"cannot open the database ({message})"
@@ -71,33 +80,111 @@ def database_path(con: duckdb.DuckDBPyConnection) -> str:
     return str(row[0]) if row and row[0] else ":memory:"
 
 
-def init_schema(con: duckdb.DuckDBPyConnection) -> None:
-    """Create missing tables and views; safe to call on every writable connection.
+def stored_version(con: duckdb.DuckDBPyConnection) -> int:
+    """Return the schema version of the open database, 0 for one without a schema."""
+    has_table = con.execute(
+        "SELECT count(*) FROM duckdb_tables() WHERE database_name = current_database() "
+        "AND schema_name = 'main' AND table_name = 'schema_version'"
+    ).fetchone()
+    if not has_table or not has_table[0]:
+        return 0
+    row = con.execute("SELECT max(version) FROM schema_version").fetchone()
+    return int(row[0]) if row and row[0] is not None else 0
+
+
+def _newer(version: int, path: str) -> DatabaseError:
+    return DatabaseError(
+        f"built with schema version {version} by a newer itu-corpus, this program knows "
+        f"versions up to {SCHEMA_VERSION}; upgrade itu-corpus, or move the file away and run "
+        "`itu-corpus run` again",
+        path=path,
+    )
+
+
+def migrate(con: duckdb.DuckDBPyConnection) -> list[int]:
+    """Bring the schema of a writable connection to :data:`SCHEMA_VERSION`.
+
+    The missing migrations and the views are applied in one transaction, so a failure
+    leaves the schema as it was. Returns the versions applied (empty when up to date).
 
     Raises:
-        DatabaseError: the database was created by another schema version.
+        DatabaseError: the database was made by a newer program, or a migration failed.
 
     """
-    script = files("warehouse").joinpath("schema.sql").read_text(encoding="utf-8")
+    path = database_path(con)
     try:
-        con.execute(script)
-        rows = con.execute("SELECT version FROM schema_version ORDER BY version").fetchall()
-        versions = [int(v) for (v,) in rows]
-        if not versions:
-            con.execute(
-                "INSERT INTO schema_version (version, applied_at) VALUES (?, ?)",
-                [SCHEMA_VERSION, dt.datetime.now(dt.UTC).replace(tzinfo=None)],
-            )
+        current = stored_version(con)
+    except duckdb.Error as exc:
+        raise DatabaseError(f"cannot read the schema ({first_line(exc)})", path=path) from exc
+    if current > SCHEMA_VERSION:
+        raise _newer(current, path)
+    pending = [m for m in migrations() if m.version > current]
+    if not pending:
+        return []
+    now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    try:
+        con.begin()
+        try:
+            for migration in pending:
+                con.execute(migration.sql)
+                con.execute(
+                    "INSERT INTO schema_version (version, applied_at) VALUES (?, ?)",
+                    [migration.version, now],
+                )
+            con.execute(views_sql())
+            con.commit()
+        except BaseException:
+            con.rollback()
+            raise
     except duckdb.Error as exc:
         raise DatabaseError(
-            f"cannot create the schema ({first_line(exc)})", path=database_path(con)
+            f"cannot migrate the schema from version {current} ({first_line(exc)})", path=path
         ) from exc
-    if versions and versions[-1] != SCHEMA_VERSION:
+    return [m.version for m in pending]
+
+
+#: The name the foundation gave :func:`migrate`.
+init_schema = migrate
+
+
+def check_version(con: duckdb.DuckDBPyConnection, path: Path | str) -> None:
+    """Refuse to read a database of another schema version, saying what to do.
+
+    A database without ``schema_version`` (empty, or not ours) passes: queries on it
+    fail on their own with a clearer message.
+
+    Raises:
+        DatabaseError: the database has an older or a newer schema version.
+
+    """
+    try:
+        version = stored_version(con)
+    except duckdb.Error as exc:
+        raise DatabaseError(f"cannot read the schema ({first_line(exc)})", path=str(path)) from exc
+    if version and version < SCHEMA_VERSION:
         raise DatabaseError(
-            f"built with schema version {versions[-1]}, this program uses {SCHEMA_VERSION}; "
-            "move it away and run `itu-corpus run` again",
-            path=database_path(con),
+            f"built with schema version {version}, this program uses {SCHEMA_VERSION}; "
+            f"run `itu-corpus migrate --db {path}` to upgrade it (readers are not disturbed)",
+            path=str(path),
         )
+    if version > SCHEMA_VERSION:
+        raise _newer(version, str(path))
+
+
+def open_reader(path: Path | str) -> duckdb.DuckDBPyConnection:
+    """Open the database read-only after checking its schema version.
+
+    Raises:
+        DatabaseError: missing, unreadable, locked by a writer, or of another version.
+
+    """
+    con = connect(path, read_only=True)
+    try:
+        check_version(con, path)
+    except BaseException:
+        con.close()
+        raise
+    return con
 
 
 def query(
@@ -112,7 +199,7 @@ def query(
             to write.
 
     """
-    con = connect(path, read_only=True)
+    con = open_reader(path)
     try:
         _refuse_writes(con, sql, path)
         cursor = con.execute(sql, params)

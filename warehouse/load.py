@@ -4,6 +4,11 @@ Loading replaces whole resolutions: every resolution present in the run has its 
 deleted and inserted again, so reloading a run never duplicates anything and resolutions
 that the run did not touch keep their rows. Rows are built as Polars frames and inserted
 through DuckDB's Arrow scan, one statement per table, never one ``execute`` per row.
+
+The load runs on a staged copy of the database that replaces the published file only once
+everything is in (see :mod:`warehouse.publish`), so readers never wait for a load and never
+see half of one. In the same transaction the load keeps the history of every segment's text
+(``segment_versions``) and, when the caller passes them, the per-pair similarities.
 """
 
 from __future__ import annotations
@@ -19,8 +24,14 @@ import polars as pl
 
 from alignment.model import Group
 from corpus.errors import DatabaseError
-from corpus.model import Lang, SegmentedDocument
-from warehouse.db import connect, first_line, init_schema
+from corpus.model import LANGS, Lang, SegmentedDocument
+from warehouse.db import first_line, migrate
+from warehouse.publish import staged
+from warehouse.search import refresh_search
+
+#: Cosine similarity of two languages' texts in a group, by group id and then by the
+#: language pair in canonical order (``("en", "fr")``, never ``("fr", "en")``).
+PairSimilarities = Mapping[str, Mapping[tuple[Lang, Lang], float]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +60,8 @@ class LoadStats:
     segments: int
     groups: int
     members: int
+    #: Segments whose text is new or changed in this run (rows opened in segment_versions).
+    changed: int = 0
 
 
 _STR = pl.String
@@ -100,6 +113,7 @@ _GROUPS = {
     "run_id": _STR,
 }
 _MEMBERS = {"group_id": _STR, "segment_id": _STR, "lang": _STR, "ord": _INT}
+_PAIRS = {"group_id": _STR, "lang_a": _STR, "lang_b": _STR, "similarity": pl.Float64}
 
 # Checks run inside the transaction, after the inserts and before the commit, over the
 # resolutions being loaded ($1). Each returns the first offending row and a message.
@@ -148,6 +162,11 @@ _CHECKS = (
 # version instead of being lost. Each statement takes the list it names.
 _DELETES = (
     (
+        """DELETE FROM pair_similarity WHERE group_id IN
+           (SELECT group_id FROM alignment_groups WHERE list_contains($1, resolution))""",
+        "resolutions",
+    ),
+    (
         """DELETE FROM alignment_members WHERE group_id IN
            (SELECT group_id FROM alignment_groups WHERE list_contains($1, resolution))""",
         "resolutions",
@@ -155,6 +174,27 @@ _DELETES = (
     ("DELETE FROM alignment_groups WHERE list_contains($1, resolution)", "resolutions"),
     ("DELETE FROM segments WHERE list_contains($1, doc_id)", "documents"),
     ("DELETE FROM documents WHERE list_contains($1, doc_id)", "documents"),
+)
+
+# History of the documents being loaded ($1), for run $2. Reloading a run first undoes what
+# that run did to the history, so a run loaded twice leaves one set of versions. Then every
+# open version whose text is gone is closed, and every text without an open version opens one.
+_HISTORY = (
+    """DELETE FROM segment_versions WHERE list_contains($1, doc_id) AND valid_from_run = $2""",
+    """UPDATE segment_versions SET valid_to_run = NULL
+       WHERE list_contains($1, doc_id) AND valid_to_run = $2""",
+    """UPDATE segment_versions AS v SET valid_to_run = $2
+       WHERE list_contains($1, v.doc_id) AND v.valid_to_run IS NULL AND NOT EXISTS (
+           SELECT 1 FROM segments AS s
+           WHERE s.segment_id = v.segment_id AND sha256(s.text) = v.text_sha256)""",
+    """INSERT INTO segment_versions
+       SELECT s.segment_id, s.doc_id, s.resolution, s.lang, s.level, s.key, s.label, s.text,
+              sha256(s.text), $2, NULL
+       FROM segments AS s
+       WHERE list_contains($1, s.doc_id) AND NOT EXISTS (
+           SELECT 1 FROM segment_versions AS v
+           WHERE v.segment_id = s.segment_id AND v.valid_to_run IS NULL
+             AND v.text_sha256 = sha256(s.text))""",
 )
 
 _INSERT_RUN = """
@@ -169,11 +209,22 @@ def load_run(
     run: RunRecord,
     documents: Sequence[SegmentedDocument],
     groups: Sequence[Group],
+    similarities: PairSimilarities | None = None,
 ) -> LoadStats:
     """Replace the resolutions of ``documents`` with this run's rows and record the run.
 
-    Everything happens in one transaction: on any failure nothing is written and the
-    previous content of the database is intact.
+    Everything happens in one transaction on a staged copy that is swapped in at the end:
+    on any failure, or if the process is killed, nothing is written and the previous
+    content of the database is intact and readable throughout.
+
+    Args:
+        path: The warehouse file; created if missing, migrated if older.
+        run: The run's record.
+        documents: The documents the run read (their resolutions are replaced).
+        groups: The alignment groups of those resolutions.
+        similarities: Optional cosine similarity per group and language pair (see
+            :func:`warehouse.similarity.pair_similarities`); without it the ``pairs`` view
+            falls back to each group's confidence.
 
     Raises:
         DatabaseError: the database cannot be opened or written, or the rows are
@@ -189,12 +240,6 @@ def load_run(
             "nothing was loaded",
             path=str(path),
         )
-    frames = {
-        "documents": _document_frame(documents, run.run_id),
-        "segments": _segment_frame(documents, run.run_id),
-        "alignment_groups": _group_frame(groups, run.run_id),
-        "alignment_members": _member_frame(groups),
-    }
     try:
         run_params = _run_params(run)
     except (TypeError, ValueError) as exc:
@@ -202,41 +247,65 @@ def load_run(
             f"run {run.run_id}: summary or missing is not JSON ({exc}); nothing was loaded",
             path=str(path),
         ) from exc
-
-    con = connect(path)
     try:
-        init_schema(con)
-        con.begin()
-        try:
-            keys = {
-                "resolutions": list(resolutions),
-                "documents": [f"{d.document.resolution}:{d.document.lang}" for d in documents],
-            }
-            for statement, key in _DELETES:
-                con.execute(statement, [keys[key]])
-            for table, frame in frames.items():
-                _insert(con, table, frame)
-            _check(con, resolutions)
-            con.execute(_INSERT_RUN, run_params)
-            con.commit()
-        except BaseException:
-            con.rollback()
-            raise
+        frames = {
+            "documents": _document_frame(documents, run.run_id),
+            "segments": _segment_frame(documents, run.run_id),
+            "alignment_groups": _group_frame(groups, run.run_id),
+            "alignment_members": _member_frame(groups),
+            "pair_similarity": _pair_frame(groups, similarities or {}),
+        }
+        with staged(path) as con:
+            migrate(con)
+            changed = _load(con, run, resolutions, documents, frames, run_params)
+            refresh_search(con)
     except DatabaseError as exc:
         raise DatabaseError(f"{exc.problem}; nothing was loaded", path=str(path)) from exc
     except duckdb.Error as exc:
         raise DatabaseError(
             f"load failed, nothing was written ({first_line(exc)})", path=str(path)
         ) from exc
-    finally:
-        con.close()
     return LoadStats(
         resolutions=resolutions,
         documents=frames["documents"].height,
         segments=frames["segments"].height,
         groups=frames["alignment_groups"].height,
         members=frames["alignment_members"].height,
+        changed=changed,
     )
+
+
+def _load(
+    con: duckdb.DuckDBPyConnection,
+    run: RunRecord,
+    resolutions: tuple[str, ...],
+    documents: Sequence[SegmentedDocument],
+    frames: Mapping[str, pl.DataFrame],
+    run_params: list[object],
+) -> int:
+    """Delete, insert, record history and check in one transaction; return changed texts."""
+    doc_ids = [f"{d.document.resolution}:{d.document.lang}" for d in documents]
+    con.begin()
+    try:
+        keys = {"resolutions": list(resolutions), "documents": doc_ids}
+        for statement, key in _DELETES:
+            con.execute(statement, [keys[key]])
+        for table, frame in frames.items():
+            _insert(con, table, frame)
+        _check(con, resolutions)
+        for statement in _HISTORY:
+            con.execute(statement, [doc_ids, run.run_id])
+        row = con.execute(
+            "SELECT count(*) FROM segment_versions WHERE valid_from_run = ? "
+            "AND list_contains(?, doc_id)",
+            [run.run_id, doc_ids],
+        ).fetchone()
+        con.execute(_INSERT_RUN, run_params)
+        con.commit()
+    except BaseException:
+        con.rollback()
+        raise
+    return int(row[0]) if row else 0
 
 
 def _insert(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame) -> None:
@@ -338,6 +407,28 @@ def _member_frame(groups: Sequence[Group]) -> pl.DataFrame:
         for ord_, segment_id in enumerate(g.members[lang])
     ]
     return pl.DataFrame(rows, schema=_MEMBERS)
+
+
+def _pair_frame(groups: Sequence[Group], similarities: PairSimilarities) -> pl.DataFrame:
+    """One row per stored language pair of a group of this run, languages in canonical order.
+
+    Raises:
+        DatabaseError: a pair names a language twice or one absent from its group.
+
+    """
+    present = {g.id: set(g.langs) for g in groups}
+    rows = []
+    for group, pairs in similarities.items():
+        if group not in present:
+            continue  # similarities of groups that are not loaded are ignored
+        for (a, b), value in pairs.items():
+            if a == b or not {a, b} <= present[group]:
+                raise DatabaseError(
+                    f"similarity for {a}-{b} in group {group}, which does not hold both"
+                )
+            first, second = sorted((a, b), key=LANGS.index)
+            rows.append({"group_id": group, "lang_a": first, "lang_b": second, "similarity": value})
+    return pl.DataFrame(rows, schema=_PAIRS)
 
 
 def _run_params(run: RunRecord) -> list[object]:

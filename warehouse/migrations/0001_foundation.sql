@@ -1,5 +1,6 @@
--- The warehouse schema. Every statement is idempotent so that init_schema can run on every
--- connection that writes; a change to any table bumps SCHEMA_VERSION in warehouse/db.py.
+-- Migration 1: the foundation tables. Applied once, in one transaction, to a new database;
+-- later changes are new files in this folder, never edits of an applied one. The views are
+-- in warehouse/views.sql and are recreated after every migration.
 --
 -- No foreign keys: DuckDB cannot delete rows that a foreign key references, which the
 -- per-resolution delete-then-insert of a load needs. warehouse/load.py checks references
@@ -80,36 +81,3 @@ CREATE TABLE IF NOT EXISTS alignment_members (
     ord        INTEGER NOT NULL,          -- order of the segment among its language's members
     PRIMARY KEY (group_id, segment_id)
 );
-
--- What translators query: one row per group, one text column per language, in the order of
--- the documents (coarse levels first, then position). Several segments of one language in
--- a group (a 2-1 bead) are joined with a space; a language absent from the group is NULL.
-CREATE OR REPLACE VIEW parallel AS
-SELECT
-    g.group_id,
-    g.resolution,
-    g.level,
-    g.key,
-    g.position,
-    g.method,
-    g.confidence,
-    g.n_langs,
-    -- Members of one language are joined with a space, except Chinese, written without.
-    string_agg(s.text, ' ' ORDER BY m.ord) FILTER (WHERE m.lang = 'ar') AS ar,
-    string_agg(s.text, ' ' ORDER BY m.ord) FILTER (WHERE m.lang = 'en') AS en,
-    string_agg(s.text, ' ' ORDER BY m.ord) FILTER (WHERE m.lang = 'es') AS es,
-    string_agg(s.text, ' ' ORDER BY m.ord) FILTER (WHERE m.lang = 'fr') AS fr,
-    string_agg(s.text, ' ' ORDER BY m.ord) FILTER (WHERE m.lang = 'ru') AS ru,
-    string_agg(s.text, '' ORDER BY m.ord) FILTER (WHERE m.lang = 'zh') AS zh
-FROM alignment_groups AS g
-LEFT JOIN alignment_members AS m ON m.group_id = g.group_id
-LEFT JOIN segments AS s ON s.segment_id = m.segment_id
-GROUP BY
-    g.group_id, g.resolution, g.level, g.key, g.position, g.method, g.confidence, g.n_langs
-ORDER BY
-    g.resolution,
-    CASE g.level
-        WHEN 'section' THEN 1 WHEN 'clause' THEN 2 WHEN 'paragraph' THEN 3 ELSE 4
-    END,
-    g.position,
-    g.group_id;
