@@ -28,11 +28,14 @@ from alignment.model import Group
 from alignment.sixway import PIVOT_ORDER, SixWayAligner, embed_segments
 from corpus.errors import CorpusError
 from corpus.fetch.registry import MANIFEST_NAME
+from corpus.fetch.store import FetchRecord
 from corpus.model import Document, Lang, SegmentedDocument, SourceFile
 from corpus.parse import parse_document
 from corpus.segment import segment_document
 from flows.fetch import gather_sources
-from warehouse.load import LoadStats, RunRecord, load_run
+from warehouse.load import LoadStats, PairSimilarities, RunRecord, load_run
+from warehouse.qa.run import run_qa
+from warehouse.similarity import pair_similarities
 
 __all__ = ["MANIFEST_NAME", "RunReport", "build_corpus", "run_signature"]
 
@@ -49,6 +52,8 @@ class RunReport:
     embedded: int
     missing: dict[str, str] = field(default_factory=dict)
     stats: LoadStats | None = None
+    #: QA findings stored for the run (``None`` when nothing was loaded).
+    findings: int | None = None
     #: The source read (``snapshot``, ``itu``, a mirror path) and the fallback, if any.
     source: str = "snapshot"
     fallback: str | None = None
@@ -104,12 +109,31 @@ def align_task(
     return SixWayAligner(cache).align(resolution, docs)
 
 
+@task(name="pair similarities", cache_policy=NO_CACHE)
+def similarity_task(
+    groups: Sequence[Group], docs: Sequence[SegmentedDocument], cache: EmbeddingCache
+) -> PairSimilarities:
+    """Cosine of every language pair of every group, from the run's embeddings."""
+    return pair_similarities(groups, docs, cache.get)
+
+
 @task(name="load", cache_policy=NO_CACHE)
 def load_task(
-    db: Path, run: RunRecord, docs: Sequence[SegmentedDocument], groups: Sequence[Group]
+    db: Path,
+    run: RunRecord,
+    docs: Sequence[SegmentedDocument],
+    groups: Sequence[Group],
+    similarities: PairSimilarities,
+    fetches: Sequence[FetchRecord],
 ) -> LoadStats:
-    """Load the run into DuckDB in one transaction."""
-    return load_run(db, run, docs, groups)
+    """Load the run into DuckDB in one transaction, published by an atomic swap."""
+    return load_run(db, run, docs, groups, similarities=similarities, fetches=fetches)
+
+
+@task(name="qa", cache_policy=NO_CACHE)
+def qa_task(db: Path) -> tuple[str, int]:
+    """Run the translation QA checks on the run just loaded and store the findings."""
+    return run_qa(db)
 
 
 @flow(name="build_corpus", log_prints=True)
@@ -172,10 +196,12 @@ def build_corpus(
     for doc in segmented:
         by_resolution[doc.document.resolution][doc.document.lang] = doc
     groups: list[Group] = []
+    similarities: PairSimilarities = {}
     enc_name, enc_version, embedded = encoder, None, 0
     if segmented:  # with nothing to align, the encoder is not even loaded
         cache = embed_task(segmented, encoder)
         groups = [g for res, docs in by_resolution.items() for g in align_task(res, docs, cache)]
+        similarities = similarity_task(groups, segmented, cache)
         enc_name, enc_version, embedded = cache.encoder.name, cache.encoder.version, cache.encoded
     langs = sorted({doc.document.lang for doc in segmented})
     sources = [r.source for r in gathered.ready if r.source is not None]
@@ -199,7 +225,10 @@ def build_corpus(
         },
         missing=missing,
     )
-    stats = load_task(db, run, segmented, groups) if segmented else None
+    stats, findings = None, None
+    if segmented:
+        stats = load_task(db, run, segmented, groups, similarities, gathered.records)
+        findings = qa_task(db)[1]
     return RunReport(
         run_id=run.run_id,
         signature=run.signature,
@@ -209,6 +238,7 @@ def build_corpus(
         embedded=embedded,
         missing=missing,
         stats=stats,
+        findings=findings,
         source=gathered.source,
         fallback=fallback,
         fallbacks=dict(gathered.fallbacks),

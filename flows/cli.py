@@ -333,6 +333,48 @@ def export_parquet_cmd(out_dir: Path, db: Path) -> None:
         click.echo(f"{name}.parquet: {rows} rows")
 
 
+@export.command("tbx")
+@click.argument("out", type=click.Path(path_type=Path, dir_okay=False))
+@click.option(
+    "--termbase",
+    type=click.Path(path_type=Path, dir_okay=False, exists=True),
+    default=None,
+    help="A termbase TOML file (default: the bundled ITU termbase).",
+)
+def export_tbx_cmd(out: Path, termbase: Path | None) -> None:
+    """Write the termbase as TBX (TBX-Basic, TBX v3) for CAT tools."""
+    from warehouse.qa.tbx import to_tbx
+    from warehouse.qa.termbase import load_termbase
+
+    base = load_termbase(termbase)
+    out.write_text(to_tbx(base), encoding="utf-8")
+    click.echo(f"{len(base.concepts)} concepts written to {out}")
+
+
+@cli.command()
+@db_option
+@click.option("--top", default=20, show_default=True, help="Findings to list after the summary.")
+@click.option(
+    "--checks", default=None, help="Comma-separated checks to run (default: all of them)."
+)
+def qa(db: Path, top: int, checks: str | None) -> None:
+    """Run the translation and terminology checks on the latest run and print the findings.
+
+    Findings are stored in qa_findings (and term pairs in term_candidates) for SQL.
+    """
+    from warehouse.qa.registry import ALL
+    from warehouse.qa.run import qa_report, run_qa
+
+    selected = [c.strip() for c in checks.split(",")] if checks else list(ALL)
+    unknown = sorted(set(selected) - set(ALL))
+    if unknown:
+        raise click.BadParameter(
+            f"unknown check {unknown[0]!r}; use some of {', '.join(ALL)}", param_hint="'--checks'"
+        )
+    run_id, _ = run_qa(db, selected)
+    click.echo(qa_report(db, top, run_id))
+
+
 @cli.command()
 @db_option
 def migrate(db: Path) -> None:

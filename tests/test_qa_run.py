@@ -1,7 +1,8 @@
 """Reading groups from a warehouse, running the registry, writing and reporting findings.
 
-The database is a hand-made miniature with only the columns the QA reads (no pipeline
-run): Resolution 130 in French and English, one clause new in 2022, residue included.
+The database is a real warehouse schema holding a hand-made miniature (written for the
+tests, no pipeline run): Resolution 130 in French and English, one clause new in 2022,
+residue included.
 """
 
 from __future__ import annotations
@@ -11,28 +12,10 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from warehouse.db import migrate
 from warehouse.qa.registry import ALL, CHECKS
 from warehouse.qa.run import qa_report, read_groups, run_checks, write_findings
 
-SCHEMA = """
-CREATE TABLE runs (run_id TEXT, started_at TIMESTAMP);
-CREATE TABLE documents (resolution TEXT, lang TEXT);
-CREATE TABLE segments (segment_id TEXT, lang TEXT, key TEXT, label TEXT, text TEXT, meta JSON);
-CREATE TABLE alignment_groups (group_id TEXT, resolution TEXT, level TEXT, key TEXT,
-    position INTEGER, method TEXT, confidence DOUBLE);
-CREATE TABLE alignment_members (group_id TEXT, segment_id TEXT, lang TEXT, ord INTEGER);
-CREATE VIEW parallel AS
-SELECT g.group_id, g.resolution, g.level, g.key, g.position, g.method, g.confidence,
-    string_agg(s.text, ' ' ORDER BY m.ord) FILTER (WHERE m.lang = 'ar') AS ar,
-    string_agg(s.text, ' ' ORDER BY m.ord) FILTER (WHERE m.lang = 'en') AS en,
-    string_agg(s.text, ' ' ORDER BY m.ord) FILTER (WHERE m.lang = 'es') AS es,
-    string_agg(s.text, ' ' ORDER BY m.ord) FILTER (WHERE m.lang = 'fr') AS fr,
-    string_agg(s.text, ' ' ORDER BY m.ord) FILTER (WHERE m.lang = 'ru') AS ru,
-    string_agg(s.text, '' ORDER BY m.ord) FILTER (WHERE m.lang = 'zh') AS zh
-FROM alignment_groups g JOIN alignment_members m USING (group_id)
-JOIN segments s USING (segment_id)
-GROUP BY ALL;
-"""
 EN_K = "Resolution 196 (Rev. Dubai, 2018) of this conference, on protecting telecommunication service users"  # noqa: E501
 FR_K = "la Résolution 196 (Rév. Dubaï, 2018Bucarest, 2022) de la présente Conférence, sur la protection des utilisateurs"  # noqa: E501
 FR_NEW = "qu'il faut sensibiliser le public et promouvoir des mesures de cybersécurité"
@@ -44,7 +27,8 @@ SEGMENTS = [
         "recalling.k",
         "lk)",
         FR_K,
-        '{"old_label": "l", "new_label": "k", "revision_residue": "compound label lk) = l -> k"}',
+        '{"old_label": ["l"], "new_label": ["k"], "revision_residue": '
+        '["compound label lk) = l -> k"]}',
     ),
     ("130:en:recalling.k:p1", "en", "recalling.k", None, EN_K, "{}"),
     ("130:fr:recalling.k:p1", "fr", "recalling.k", None, FR_K, "{}"),
@@ -79,14 +63,40 @@ GROUPS = [
 def db(tmp_path: Path) -> Path:
     path = tmp_path / "mini.duckdb"
     con = duckdb.connect(str(path))
-    con.execute(SCHEMA)
-    con.execute("INSERT INTO runs VALUES ('20260101T000000Z-test', now())")
-    con.executemany("INSERT INTO documents VALUES (?, ?)", [["130", "en"], ["130", "fr"]])
-    con.executemany("INSERT INTO segments VALUES (?, ?, ?, ?, ?, ?)", [list(s) for s in SEGMENTS])
+    migrate(con)
+    con.execute(
+        "INSERT INTO runs (run_id, started_at, status, signature, languages, summary, missing) "
+        "VALUES ('20260101T000000Z-test', now(), 'ok', 'test', ['en', 'fr'], '{}', '{}')"
+    )
+    for lang in ("en", "fr"):
+        con.execute(
+            "INSERT INTO documents VALUES (?, '130', ?, 'test', 'test', '', '', '', '', '', 0, "
+            "'20260101T000000Z-test')",
+            [f"130:{lang}", lang],
+        )
+    for position, (seg_id, lang, key, label, text, meta) in enumerate(SEGMENTS):
+        con.execute(
+            "INSERT INTO segments (segment_id, doc_id, resolution, lang, level, key, label, "
+            "position, text, norm, start_char, end_char, meta, run_id) "
+            "VALUES (?, ?, '130', ?, ?, ?, ?, ?, ?, ?, 0, 0, ?, '20260101T000000Z-test')",
+            [
+                seg_id,
+                f"130:{lang}",
+                lang,
+                "paragraph" if ":p" in seg_id else "clause",
+                key,
+                label,
+                position,
+                text,
+                text,
+                meta,
+            ],
+        )
     for gid, res, level, key, pos, method, conf, members in GROUPS:
         con.execute(
-            "INSERT INTO alignment_groups VALUES (?, ?, ?, ?, ?, ?, ?)",
-            [gid, res, level, key, pos, method, conf],
+            "INSERT INTO alignment_groups VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, "
+            "'20260101T000000Z-test')",
+            [gid, res, level, key, pos, method, conf, len(members)],
         )
         for ord_, seg in enumerate(members):
             con.execute(

@@ -51,6 +51,10 @@ USER_OBJECTS = (
     "pairs",
     "clauses",
     "segment_changes",
+    "qa_findings",
+    "term_candidates",
+    "qa_summary",
+    "fetches",
 )
 
 

@@ -24,6 +24,7 @@ import polars as pl
 
 from alignment.model import Group
 from corpus.errors import DatabaseError
+from corpus.fetch.store import FetchRecord
 from corpus.model import LANGS, Lang, SegmentedDocument
 from warehouse.db import first_line, migrate
 from warehouse.publish import staged
@@ -98,6 +99,8 @@ _SEGMENTS = {
     "start_char": _INT,
     "end_char": _INT,
     "meta": _STR,
+    "text_before": _STR,
+    "change": _STR,
     "run_id": _STR,
 }
 _GROUPS = {
@@ -174,6 +177,7 @@ _DELETES = (
     ("DELETE FROM alignment_groups WHERE list_contains($1, resolution)", "resolutions"),
     ("DELETE FROM segments WHERE list_contains($1, doc_id)", "documents"),
     ("DELETE FROM documents WHERE list_contains($1, doc_id)", "documents"),
+    ("DELETE FROM fetches WHERE list_contains($1, fetch_id)", "fetches"),
 )
 
 # History of the documents being loaded ($1), for run $2. Reloading a run first undoes what
@@ -210,6 +214,7 @@ def load_run(
     documents: Sequence[SegmentedDocument],
     groups: Sequence[Group],
     similarities: PairSimilarities | None = None,
+    fetches: Sequence[FetchRecord] = (),
 ) -> LoadStats:
     """Replace the resolutions of ``documents`` with this run's rows and record the run.
 
@@ -225,6 +230,7 @@ def load_run(
         similarities: Optional cosine similarity per group and language pair (see
             :func:`warehouse.similarity.pair_similarities`); without it the ``pairs`` view
             falls back to each group's confidence.
+        fetches: The run's records of the raw store's fetch log, one per URL tried.
 
     Raises:
         DatabaseError: the database cannot be opened or written, or the rows are
@@ -254,6 +260,7 @@ def load_run(
             "alignment_groups": _group_frame(groups, run.run_id),
             "alignment_members": _member_frame(groups),
             "pair_similarity": _pair_frame(groups, similarities or {}),
+            "fetches": _fetch_frame(fetches),
         }
         with staged(path) as con:
             migrate(con)
@@ -287,7 +294,11 @@ def _load(
     doc_ids = [f"{d.document.resolution}:{d.document.lang}" for d in documents]
     con.begin()
     try:
-        keys = {"resolutions": list(resolutions), "documents": doc_ids}
+        keys = {
+            "resolutions": list(resolutions),
+            "documents": doc_ids,
+            "fetches": frames["fetches"]["fetch_id"].to_list(),
+        }
         for statement, key in _DELETES:
             con.execute(statement, [keys[key]])
         for table, frame in frames.items():
@@ -352,6 +363,50 @@ def _document_frame(documents: Sequence[SegmentedDocument], run_id: str) -> pl.D
     return pl.DataFrame(rows, schema=_DOCUMENTS)
 
 
+def meta_json(meta: Sequence[tuple[str, str]]) -> str:
+    """Meta pairs as a JSON object of lists: a key may repeat (two bookmarks, residues)."""
+    grouped: dict[str, list[str]] = {}
+    for key, value in meta:
+        grouped.setdefault(key, []).append(value)
+    return json.dumps(grouped, ensure_ascii=False)
+
+
+_FETCHES: dict[str, pl.DataType | type[pl.DataType]] = {
+    "fetch_id": _STR,
+    "run_id": _STR,
+    "source": _STR,
+    "url": _STR,
+    "resolution": _STR,
+    "lang": _STR,
+    "document": _STR,
+    "format": _STR,
+    "status": _STR,
+    "http_status": _INT,
+    "bytes": _INT,
+    "sha256": _STR,
+    "content_type": _STR,
+    "etag": _STR,
+    "last_modified": _STR,
+    "started_at": pl.Datetime("us"),
+    "finished_at": pl.Datetime("us"),
+    "error": _STR,
+}
+
+
+def _fetch_frame(fetches: Sequence[FetchRecord]) -> pl.DataFrame:
+    """One row per URL tried, times as naive UTC like every timestamp of the warehouse."""
+    rows = [
+        {
+            **{name: getattr(f, name) for name in _FETCHES},
+            "status": f.status.value,
+            "started_at": _utc(f.started_at),
+            "finished_at": _utc(f.finished_at),
+        }
+        for f in fetches
+    ]
+    return pl.DataFrame(rows, schema=_FETCHES)
+
+
 def _segment_frame(documents: Sequence[SegmentedDocument], run_id: str) -> pl.DataFrame:
     """One row per segment of every level; text is stored exactly as extracted."""
     rows = [
@@ -369,7 +424,9 @@ def _segment_frame(documents: Sequence[SegmentedDocument], run_id: str) -> pl.Da
             "norm": s.norm,
             "start_char": s.start,
             "end_char": s.end,
-            "meta": json.dumps(dict(s.meta), ensure_ascii=False),
+            "meta": meta_json(s.meta),
+            "text_before": s.text_before,
+            "change": s.change.value if s.change is not None else None,
             "run_id": run_id,
         }
         for sd in documents

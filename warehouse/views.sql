@@ -124,3 +124,16 @@ SELECT c.run_id, r.started_at AS run_started_at, c.* EXCLUDE (run_id)
 FROM changes AS c
 LEFT JOIN runs AS r ON r.run_id = c.run_id
 ORDER BY r.started_at, c.run_id, c.resolution, c.lang, c.segment_id;
+
+-- QA findings per run, check and severity (see itu-corpus qa).
+CREATE OR REPLACE VIEW qa_summary AS
+SELECT
+    run_id,
+    check_name,
+    severity,
+    count(*) AS findings,
+    count(DISTINCT group_id) AS groups,
+    string_agg(DISTINCT lang, ',' ORDER BY lang) AS langs
+FROM qa_findings
+GROUP BY run_id, check_name, severity
+ORDER BY run_id, check_name, CASE severity WHEN 'error' THEN 1 WHEN 'warning' THEN 2 ELSE 3 END;

@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
-from importlib.resources import files
 from pathlib import Path
 from typing import Any, Final
 
@@ -18,7 +17,8 @@ import duckdb
 
 from corpus.errors import DatabaseError
 from corpus.model import LANGS, Lang, is_lang
-from warehouse.db import connect, first_line, query
+from warehouse.db import first_line, migrate, query
+from warehouse.publish import staged
 from warehouse.qa.model import SEVERITIES, Finding, QAGroup, TermCandidate
 from warehouse.qa.registry import ALL, CHECKS
 from warehouse.qa.terms import mine_term_candidates
@@ -83,7 +83,11 @@ def _group(
         keys.setdefault(lang, str(seg_key))
         parsed = json.loads(seg_meta) if isinstance(seg_meta, str) else (seg_meta or {})
         if parsed:
-            meta[str(seg_id)] = {str(k): str(v) for k, v in parsed.items()}
+            # Meta values are lists (a key may repeat); checks read one string per key.
+            meta[str(seg_id)] = {
+                str(k): "; ".join(map(str, v)) if isinstance(v, list) else str(v)
+                for k, v in parsed.items()
+            }
     return QAGroup(
         group_id=str(group_id),
         resolution=str(resolution),
@@ -145,72 +149,76 @@ def write_findings(
 ) -> None:
     """Store the findings and term candidates of ``run_id``, replacing its earlier ones.
 
-    Creates ``qa_findings``, ``term_candidates`` and ``qa_summary`` if missing, in the
-    same transaction: a failure leaves the database as it was.
+    Goes through the same staged copy and swap as a load, so readers are never blocked
+    and a failure leaves the published database as it was.
 
     Raises:
         DatabaseError: the database cannot be opened for writing or the write fails.
     """
-    script = files("warehouse.qa").joinpath("schema.sql").read_text(encoding="utf-8")
-    con = connect(db_path)
+    # In the order of the placeholders of _INSERT_FINDING: the group id comes last.
+    finding_rows = [
+        [run_id, n, f.check, f.severity, f.lang, f.segment_id, f.evidence, f.suggestion, f.group_id]
+        for n, f in enumerate(findings, start=1)
+    ]
+    term_rows = [
+        [
+            run_id,
+            c.src_lang,
+            c.tgt_lang,
+            c.src_term,
+            c.tgt_term,
+            c.n_src,
+            c.n_tgt,
+            c.n_both,
+            c.dice,
+            c.llr,
+            list(c.examples),
+        ]
+        for c in candidates
+    ]
     try:
-        con.execute("BEGIN TRANSACTION")
-        con.execute(script)
-        con.execute("DELETE FROM qa_findings WHERE run_id = ?", [run_id])
-        con.execute("DELETE FROM term_candidates WHERE run_id = ?", [run_id])
-        con.execute(
-            "CREATE TEMP TABLE qa_new (n INTEGER, check_name TEXT, severity TEXT, "
-            "group_id TEXT, lang TEXT, segment_id TEXT, evidence TEXT, suggestion TEXT)"
-        )
-        rows = [
-            [n, f.check, f.severity, f.group_id, f.lang, f.segment_id, f.evidence, f.suggestion]
-            for n, f in enumerate(findings, start=1)
-        ]
-        if rows:  # DuckDB refuses an empty executemany
-            con.executemany("INSERT INTO qa_new VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
-        groups_exist = con.execute(
-            "SELECT count(*) FROM information_schema.tables WHERE table_name = 'alignment_groups'"
-        ).fetchone()
-        source = (
-            "qa_new AS q LEFT JOIN alignment_groups AS g ON g.group_id = q.group_id"
-            if groups_exist and groups_exist[0]
-            else "qa_new AS q, (SELECT NULL AS resolution, NULL AS level, NULL AS key) AS g"
-        )
-        con.execute(
-            "INSERT INTO qa_findings SELECT ?, q.n, q.check_name, q.severity, q.group_id, "
-            "g.resolution, g.level, g.key, q.lang, q.segment_id, q.evidence, q.suggestion "
-            f"FROM {source} ORDER BY q.n",
-            [run_id],
-        )
-        con.execute("DROP TABLE qa_new")
-        terms = [
-            [
-                run_id,
-                c.src_lang,
-                c.tgt_lang,
-                c.src_term,
-                c.tgt_term,
-                c.n_src,
-                c.n_tgt,
-                c.n_both,
-                c.dice,
-                c.llr,
-                list(c.examples),
-            ]
-            for c in candidates
-        ]
-        if terms:
-            con.executemany(
-                "INSERT INTO term_candidates VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", terms
-            )
-        con.execute("COMMIT")
+        with staged(db_path) as con:
+            migrate(con)
+            con.begin()
+            try:
+                con.execute("DELETE FROM qa_findings WHERE run_id = ?", [run_id])
+                con.execute("DELETE FROM term_candidates WHERE run_id = ?", [run_id])
+                if finding_rows:  # DuckDB refuses an empty executemany
+                    con.executemany(_INSERT_FINDING, finding_rows)
+                if term_rows:
+                    con.executemany(
+                        "INSERT INTO term_candidates VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        term_rows,
+                    )
+                con.commit()
+            except BaseException:
+                con.rollback()
+                raise
     except duckdb.Error as exc:
-        con.execute("ROLLBACK")
         raise DatabaseError(
             f"cannot write QA findings ({first_line(exc)})", path=str(db_path)
         ) from exc
-    finally:
-        con.close()
+
+
+#: A finding with the resolution, level and key of its group copied in at write time.
+_INSERT_FINDING: Final = """
+INSERT INTO qa_findings
+SELECT ?, ?, ?, ?, q.group_id, g.resolution, g.level, g.key, ?, ?, ?, ?
+FROM (SELECT ? AS group_id) AS q
+LEFT JOIN alignment_groups AS g USING (group_id)
+"""
+
+
+def run_qa(db_path: Path | str, checks: Iterable[str] = ALL) -> tuple[str, int]:
+    """Check the latest run of the warehouse and store its findings and term candidates.
+
+    Returns the run id and the number of findings.
+    """
+    groups = read_groups(db_path)
+    run_id = latest_run(db_path)
+    findings = run_checks(groups, checks)
+    write_findings(db_path, run_id, findings, mine_terms(groups))
+    return run_id, len(findings)
 
 
 def qa_report(db_path: Path | str, top: int = 20, run_id: str | None = None) -> str:

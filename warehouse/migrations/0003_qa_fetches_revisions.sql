@@ -1,8 +1,12 @@
--- QA tables (issue 6). Idempotent: run in the same transaction as the rows they receive.
--- To be folded into the warehouse migrations; kept here until then.
+-- Migration 3: QA findings and term candidates, the fetch log, the revision layers.
+
+-- The text of a segment before the tracked changes of its source (Word input only) and
+-- what the changes did to it; NULL where the source carries no tracked changes.
+ALTER TABLE segments ADD COLUMN text_before TEXT;
+ALTER TABLE segments ADD COLUMN change TEXT;
 
 -- One row per finding of a QA run; run_id is the pipeline run the QA read.
-CREATE TABLE IF NOT EXISTS qa_findings (
+CREATE TABLE qa_findings (
     run_id     TEXT NOT NULL,
     finding_no INTEGER NOT NULL,          -- order within the run: severity, check, document order
     check_name TEXT NOT NULL,             -- a name of warehouse.qa.registry.CHECKS
@@ -19,7 +23,7 @@ CREATE TABLE IF NOT EXISTS qa_findings (
 );
 
 -- Bilingual term pairs mined from the aligned groups, for terminologists to review.
-CREATE TABLE IF NOT EXISTS term_candidates (
+CREATE TABLE term_candidates (
     run_id   TEXT NOT NULL,
     src_lang TEXT NOT NULL,
     tgt_lang TEXT NOT NULL,
@@ -34,15 +38,24 @@ CREATE TABLE IF NOT EXISTS term_candidates (
     PRIMARY KEY (run_id, src_lang, tgt_lang, src_term)
 );
 
--- Findings per run, check and severity.
-CREATE VIEW IF NOT EXISTS qa_summary AS
-SELECT
-    run_id,
-    check_name,
-    severity,
-    count(*) AS findings,
-    count(DISTINCT group_id) AS groups,
-    string_agg(DISTINCT lang, ',' ORDER BY lang) AS langs
-FROM qa_findings
-GROUP BY run_id, check_name, severity
-ORDER BY run_id, check_name, CASE severity WHEN 'error' THEN 1 WHEN 'warning' THEN 2 ELSE 3 END;
+-- Every URL a run tried, from the raw store's fetch log (one row per attempt).
+CREATE TABLE fetches (
+    fetch_id      TEXT PRIMARY KEY,
+    run_id        TEXT,                   -- runs.run_id; NULL for a fetch-only run
+    source        TEXT NOT NULL,          -- itu, snapshot, …
+    url           TEXT NOT NULL,
+    resolution    TEXT NOT NULL,
+    lang          TEXT NOT NULL CHECK (lang IN ('ar', 'en', 'es', 'fr', 'ru', 'zh')),
+    document      TEXT,                   -- ITU document name, e.g. S22-PP-C-0076!A35
+    format        TEXT,                   -- docx, pdf, html
+    status        TEXT NOT NULL CHECK (status IN ('downloaded', 'unchanged', 'missing', 'failed')),
+    http_status   INTEGER,
+    bytes         BIGINT,
+    sha256        TEXT,
+    content_type  TEXT,
+    etag          TEXT,
+    last_modified TEXT,
+    started_at    TIMESTAMP NOT NULL,
+    finished_at   TIMESTAMP,
+    error         TEXT
+);
