@@ -252,6 +252,15 @@ def test_build_corpus_from_fetched_pages(
         "AND key = 'article.3'",
     )[1]
     assert fr == "Tout individu a droit à la vie, à la liberté et à la sûreté de sa personne."
+    fetched = query(
+        db,
+        "SELECT lang, url, status, http_status, fetches.sha256 = d.sha256 FROM fetches "
+        "JOIN documents d USING (resolution, lang) WHERE fetches.run_id = ? ORDER BY lang",
+        [report.run_id],
+    )[1]
+    assert fetched == [
+        (x, f"{base}/udhr/{x}.html", "downloaded", 200, True) for x in ("en", "fr", "zh")
+    ]
 
 
 def test_the_snapshot_is_a_source_like_any_other() -> None:
