@@ -18,11 +18,9 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 import numpy as np
-from numpy.typing import NDArray
 
 from alignment.bertalign_core import (
     BertalignParams,
-    Windows,
     embed_windows,
     join_items,
     mean_windows,
@@ -90,64 +88,6 @@ def _by_key(seqs: Mapping[Lang, Sequence[Segment]], keys: Sequence[str]) -> list
         for seg in seq:
             drafts[seg.key].members.setdefault(lang, []).append(seg)
     return list(drafts.values())
-
-
-#: How much similarity a merge of several pivot items must add over the best
-#: single span of them to be kept; see :func:`split_weak_merges`.
-MERGE_GAIN = 0.0
-
-
-def _span_vector(windows: Windows, span: Sequence[int]) -> NDArray[np.float32]:
-    vec: NDArray[np.float32] = windows.vecs[len(span) - 1, span[-1]]
-    return vec
-
-
-def split_weak_merges(beads: list[Bead], pivot: Windows, other: Windows) -> list[Bead]:
-    """Undo pivot-side merges that the joined text does not justify.
-
-    A bead joining several pivot items merges them for all six languages, so
-    one language's doubtful 2-1 bead (often a 1-0 the skip penalty made
-    cheaper to absorb) would erase structure the other five agree on. Such a
-    bead is kept only when the pivot items joined are more similar to the
-    other side than the best contiguous part of them; otherwise the other side
-    goes to that part and the rest of the pivot items stand alone.
-    """
-    out: list[Bead] = []
-    for src, tgt in beads:
-        if len(src) < 2 or not tgt:
-            out.append((src, tgt))
-            continue
-        target = _span_vector(other, tgt)
-        full = float(_span_vector(pivot, src) @ target)
-        spans = [
-            src[a:b]
-            for a in range(len(src))
-            for b in range(a + 1, len(src) + 1)
-            if b - a < len(src)
-        ]
-        best = max(spans, key=lambda span: float(_span_vector(pivot, span) @ target))
-        if float(_span_vector(pivot, best) @ target) + MERGE_GAIN < full:
-            out.append((src, tgt))
-            continue
-        out.extend(([i], []) for i in src if i < best[0])
-        out.append((best, tgt))
-        out.extend(([i], []) for i in src if i > best[-1])
-    return out
-
-
-def _plain_segment(lang: Lang, index: int, text: str) -> Segment:
-    return Segment(
-        id=f"{lang}:{index}",
-        resolution="",
-        lang=lang,
-        level=Level.SENTENCE,
-        key="",
-        position=index,
-        text=text,
-        norm=text,
-        start=0,
-        end=len(text),
-    )
 
 
 def embed_segments(cache: EmbeddingCache, docs: Iterable[SegmentedDocument]) -> None:

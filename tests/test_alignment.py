@@ -5,10 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from alignment.bertalign_core import Windows, align_pair, embed_windows
+from alignment.bertalign_core import Windows, align_pair
 from alignment.encoders import EmbeddingCache, SentenceEncoder
 from alignment.model import Method
-from alignment.sixway import SixWayAligner, pairwise_beads, split_weak_merges
+from alignment.sixway import SixWayAligner, pairwise_beads
 from corpus.model import LANGS, Lang, Level, SegmentedDocument
 
 Docs = dict[tuple[str, Lang], SegmentedDocument]
@@ -79,21 +79,6 @@ def test_align_pair_with_an_empty_side() -> None:
     two = Windows(vecs=np.zeros((4, 2, 512), np.float32), lens=np.ones((4, 2), np.int64))
     assert align_pair(empty, two) == [([], [0]), ([], [1])]
     assert align_pair(two, empty) == [([0], []), ([1], [])]
-
-
-def test_a_doubtful_two_to_one_is_split_when_one_item_explains_it(
-    encoder: SentenceEncoder,
-) -> None:
-    # Real UDHR preamble recitals: the Arabic file lacks the fourth ("friendly relations").
-    en = [
-        "Whereas it is essential to promote the development of friendly relations between nations,",
-        "Whereas the peoples of the United Nations have in the Charter reaffirmed their faith "
-        "in fundamental human rights,",
-    ]
-    ar = ["ولما كانت شعوب الأمم المتحدة قد أكدت في الميثاق من جديد إيمانها بحقوق الإنسان الأساسية"]
-    cache = EmbeddingCache(encoder)
-    pivot, other = embed_windows(en, cache, 4), embed_windows(ar, cache, 4)
-    assert split_weak_merges([([0, 1], [0])], pivot, other) == [([0], []), ([1], [0])]
 
 
 def test_udhr_paragraphs_match_the_html_structure(
