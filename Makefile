@@ -14,7 +14,7 @@ export PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS := 180
 export PREFECT_LOGGING_LEVEL ?= WARNING
 export DO_NOT_TRACK := 1
 
-.PHONY: demo test lint typecheck pytest install clean
+.PHONY: demo test lint typecheck pytest install clean serve
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 12), "need Python >= 3.12, found " + sys.version.split()[0]' \
@@ -31,6 +31,26 @@ install: $(VENV)/.installed
 demo: install
 	$(BIN)/itu-corpus run --db $(DB)
 	$(BIN)/itu-corpus summary --db $(DB)
+
+# A local Prefect server on loopback and the scheduled deployment served against it, both
+# stopped by Ctrl-C. UI and API on http://127.0.0.1:$(PREFECT_PORT); state in .prefect/.
+# make serve [CRON="0 6 * * 1"] [CONFIG=itu-corpus.toml] [PREFECT_PORT=4200]
+PREFECT_PORT ?= 4200
+CRON ?= 0 6 * * 1
+CONFIG ?= $(if $(wildcard itu-corpus.toml),itu-corpus.toml,itu-corpus.toml.example)
+
+serve: install
+	@mkdir -p .prefect
+	@PREFECT_HOME=$(CURDIR)/.prefect $(BIN)/prefect server start --host 127.0.0.1 --port $(PREFECT_PORT) \
+		> .prefect/server.log 2>&1 & server=$$!; \
+	trap 'kill $$server 2>/dev/null' EXIT INT TERM; \
+	echo "Prefect server on http://127.0.0.1:$(PREFECT_PORT) (log: .prefect/server.log)"; \
+	until $(BIN)/python -c 'import httpx, sys; sys.exit(not httpx.get(sys.argv[1]).is_success)' \
+		http://127.0.0.1:$(PREFECT_PORT)/api/health 2>/dev/null; do \
+		kill -0 $$server 2>/dev/null || { echo 'the Prefect server stopped; see .prefect/server.log' >&2; exit 1; }; \
+		sleep 1; done; \
+	PREFECT_HOME=$(CURDIR)/.prefect PREFECT_API_URL=http://127.0.0.1:$(PREFECT_PORT)/api \
+		$(BIN)/itu-corpus serve --cron "$(CRON)" --config $(CONFIG)
 
 lint: install
 	$(BIN)/ruff check .

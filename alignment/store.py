@@ -17,12 +17,13 @@ from pathlib import Path
 import numpy as np
 from numpy.typing import NDArray
 
+from corpus.config import DEFAULT_EMBEDDING_CACHE
 from corpus.errors import CorpusError
 
 Vectors = NDArray[np.float32]
 
-#: Where the store lives unless configured otherwise (relative to the working directory).
-DEFAULT_CACHE_DIR = Path("data/cache/embeddings")
+#: Where the store lives unless configured otherwise (see :mod:`corpus.config`).
+DEFAULT_CACHE_DIR = DEFAULT_EMBEDDING_CACHE
 FILE_NAME = "embeddings.sqlite"
 #: SQLite's default limit on host parameters in one statement is 999 or more.
 _CHUNK = 900

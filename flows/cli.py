@@ -19,6 +19,7 @@ from typing import Any
 
 import click
 
+from corpus.config import DEFAULT_EMBEDDING_CACHE
 from corpus.errors import CorpusError
 from corpus.model import LANGS, Lang, Level, is_lang
 
@@ -51,6 +52,28 @@ def _offline_defaults() -> None:
         "PREFECT_LOGGING_LEVEL": "WARNING",
     }.items():
         os.environ.setdefault(name, value)
+
+
+def runner_options(func: Any) -> Any:
+    """The task runner options shared by ``run`` (and documented in ``--help``)."""
+    func = click.option(
+        "--dask-workers",
+        type=click.IntRange(min=1),
+        default=None,
+        help="With --runner dask and no address: start a local cluster of N workers.",
+    )(func)
+    func = click.option(
+        "--dask-address",
+        default=None,
+        help="With --runner dask: the scheduler of an existing cluster, e.g. tcp://host:8786.",
+    )(func)
+    return click.option(
+        "--runner",
+        type=click.Choice(["thread", "dask"]),
+        default="thread",
+        show_default=True,
+        help="Task runner: local threads, or Dask (prefect-dask).",
+    )(func)
 
 
 def _parse_langs(ctx: click.Context, param: click.Parameter, value: str) -> list[Lang]:
@@ -125,6 +148,24 @@ def cli() -> None:
     default=None,
     help="A source registry (TOML) read on top of the bundled corpus/fetch/sources.toml.",
 )
+@click.option(
+    "--embedding-cache",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=DEFAULT_EMBEDDING_CACHE,
+    show_default=True,
+    help="Persistent embedding store: texts embedded by an earlier run are read back.",
+)
+@click.option(
+    "--no-embedding-cache",
+    is_flag=True,
+    help="Keep embeddings for this run only (no persistent store).",
+)
+@click.option(
+    "--full",
+    is_flag=True,
+    help="Rebuild every resolution, even those whose sources are unchanged.",
+)
+@runner_options
 def run(
     db: Path,
     manifest: Path | None,
@@ -135,12 +176,26 @@ def run(
     fallback: str | None,
     raw_store: Path | None,
     sources_config: Path | None,
+    embedding_cache: Path,
+    no_embedding_cache: bool,
+    full: bool,
+    runner: str,
+    dask_address: str | None,
+    dask_workers: int | None,
 ) -> None:
-    """Run the build_corpus flow on the sources and load the database."""
+    """Run the build_corpus flow on the sources and load the database.
+
+    Resolutions whose sources are unchanged since they were loaded (same sha256, same
+    encoder and max-align) are skipped unless --full is given.
+    """
     _offline_defaults()
     from flows.build_corpus import build_corpus
+    from flows.runners import make_task_runner
 
-    report = build_corpus(
+    build = build_corpus.with_options(
+        task_runner=make_task_runner(runner, dask_address, dask_workers)
+    )
+    report = build(
         db=db,
         manifest=manifest,
         encoder=encoder,
@@ -150,12 +205,16 @@ def run(
         fallback=fallback,
         raw_store=raw_store,
         sources_config=sources_config,
+        cache_dir=None if no_embedding_cache else embedding_cache,
+        incremental=not full,
     )
     click.echo(
         f"run {report.run_id}: {report.documents} documents, {report.groups} groups, "
-        f"{report.embedded} strings embedded"
+        f"{report.embedded} strings embedded, {report.reused} read from the embedding store"
     )
     click.echo(f"signature {report.signature}")
+    for resolution, reason in report.skipped.items():
+        click.echo(f"skipped {resolution}: {reason}")
     for where, reason in report.missing.items():
         click.echo(f"missing {where}: {reason}", err=True)
     if report.fallbacks:
@@ -166,8 +225,60 @@ def run(
         )
         for where, reason in report.fallbacks.items():
             click.echo(f"fallback {where}: {report.source} failed: {reason}", err=True)
-    if report.documents == 0:
+    if report.documents == 0 and not report.skipped:
         raise click.ClickException("no document could be read; the database was not changed")
+
+
+@cli.command()
+@db_option
+@click.option(
+    "--since",
+    default=None,
+    help="Report every run after this run id (default: the latest run only).",
+)
+@click.option("--width", default=80, show_default=True, help="Cut texts to this many characters.")
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
+def changes(db: Path, since: str | None, width: int, fmt: str) -> None:
+    """Print the clauses a run added, changed or removed, per language, and stale translations.
+
+    The same data is in the clause_changes view.
+    """
+    from dataclasses import asdict
+
+    from warehouse.changes import clause_changes, format_changes
+
+    found = clause_changes(db, since)
+    if fmt == "json":
+        click.echo(json.dumps([asdict(c) for c in found], ensure_ascii=False, indent=1))
+    else:
+        click.echo(format_changes(found, width))
+
+
+@cli.command()
+@click.option("--cron", default=None, help='Schedule, e.g. "0 6 * * 1" (default: the config\'s).')
+@click.option(
+    "--config",
+    "config_file",
+    type=click.Path(path_type=Path, dir_okay=False, exists=True),
+    default=None,
+    help="A TOML run configuration (see itu-corpus.toml.example).",
+)
+def serve(cron: str | None, config_file: Path | None) -> None:
+    """Register a scheduled deployment of the corpus build and serve it until stopped.
+
+    Needs a Prefect API (PREFECT_API_URL), e.g. `prefect server start --host 127.0.0.1`;
+    `make serve` starts both.
+    """
+    _offline_defaults()
+    from corpus.config import load_config
+    from flows.serve import serve_corpus
+
+    config = load_config(config_file)
+    if not (cron or config.cron):
+        raise click.UsageError("give --cron or a [schedule] cron in the config")
+    serve_corpus(config, cron)
 
 
 @cli.command()

@@ -117,7 +117,7 @@ def test_read_groups(db: Path) -> None:
 
 
 def test_registry_and_findings(db: Path) -> None:
-    assert tuple(CHECKS) == ALL and len(ALL) == 8
+    assert tuple(CHECKS) == ALL and len(ALL) == 9
     findings = run_checks(read_groups(db))
     kinds = {(f.check, f.group_id, f.lang) for f in findings}
     assert ("structure", "c2", "en") in kinds  # the clause new in 2022

@@ -51,6 +51,7 @@ USER_OBJECTS = (
     "pairs",
     "clauses",
     "segment_changes",
+    "clause_changes",
     "qa_findings",
     "term_candidates",
     "qa_summary",

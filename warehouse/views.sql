@@ -137,3 +137,46 @@ SELECT
 FROM qa_findings
 GROUP BY run_id, check_name, severity
 ORDER BY run_id, check_name, CASE severity WHEN 'error' THEN 1 WHEN 'warning' THEN 2 ELSE 3 END;
+
+-- The change report: clauses added, changed or removed by each run in each language, with
+-- the clause-level group that aligns them, the languages of that group the run changed and
+-- those it left as they were. A clause changed in some languages but not in the others is a
+-- stale translation (unchanged_langs not empty; see the `stale` QA check).
+CREATE OR REPLACE VIEW clause_changes AS
+WITH changed AS (
+    SELECT c.*, m.group_id
+    FROM segment_changes AS c
+    LEFT JOIN alignment_members AS m ON m.segment_id = c.segment_id
+    WHERE c.level = 'clause'
+),
+per_group AS (
+    SELECT run_id, group_id, list(DISTINCT lang ORDER BY lang) AS changed_langs
+    FROM changed
+    WHERE group_id IS NOT NULL
+    GROUP BY run_id, group_id
+),
+group_langs AS (
+    SELECT group_id, list(DISTINCT lang ORDER BY lang) AS langs
+    FROM alignment_members
+    GROUP BY group_id
+)
+SELECT
+    c.run_id,
+    c.run_started_at,
+    c.change,
+    c.resolution,
+    c.key,
+    c.lang,
+    c.label,
+    c.old_text,
+    c.new_text,
+    c.segment_id,
+    c.group_id,
+    coalesce(p.changed_langs, [c.lang]) AS changed_langs,
+    coalesce(
+        list_filter(gl.langs, x -> NOT list_contains(p.changed_langs, x)), []::VARCHAR[]
+    ) AS unchanged_langs
+FROM changed AS c
+LEFT JOIN per_group AS p ON p.run_id = c.run_id AND p.group_id = c.group_id
+LEFT JOIN group_langs AS gl ON gl.group_id = c.group_id
+ORDER BY c.run_started_at, c.run_id, c.resolution, c.key, c.lang;

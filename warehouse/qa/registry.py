@@ -16,6 +16,7 @@ from warehouse.qa.model import Check
 from warehouse.qa.numbers import check_numbers
 from warehouse.qa.outliers import check_outliers
 from warehouse.qa.residue import check_residue
+from warehouse.qa.stale import check_stale
 from warehouse.qa.structure import check_structure
 from warehouse.qa.terminology import check_terminology
 from warehouse.qa.typography import check_typography
@@ -64,6 +65,12 @@ CHECKS: Final[dict[str, Check]] = {
             check_typography,
             _PARAGRAPH,
             "brackets, quotes, repeats, spaces, locale style",
+        ),
+        Check(
+            "stale",
+            check_stale,
+            frozenset({"clause"}),
+            "clauses the latest run changed in some languages but not in the others",
         ),
     )
 }

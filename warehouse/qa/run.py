@@ -21,6 +21,7 @@ from warehouse.db import first_line, migrate, query
 from warehouse.publish import staged
 from warehouse.qa.model import SEVERITIES, Finding, QAGroup, TermCandidate
 from warehouse.qa.registry import ALL, CHECKS
+from warehouse.qa.stale import RUN_CHANGE
 from warehouse.qa.terms import mine_term_candidates
 
 #: Level order of the warehouse, coarse to fine.
@@ -41,6 +42,13 @@ ORDER BY m.group_id, m.lang, m.ord
 """
 
 
+_CHANGES_SQL: Final = """
+SELECT segment_id, change FROM segment_changes
+WHERE change <> 'removed'
+  AND run_id = (SELECT run_id FROM runs ORDER BY started_at DESC LIMIT 1)
+"""
+
+
 def read_groups(db_path: Path | str) -> list[QAGroup]:
     """Read every aligned group of the warehouse, with its members' ids, labels and meta.
 
@@ -56,13 +64,19 @@ def read_groups(db_path: Path | str) -> list[QAGroup]:
     for row in member_rows:
         members[str(row[0])].append(row)
     _, group_rows = query(db_path, _GROUPS_SQL)
-    groups = [_group(row, members[str(row[0])], doc_langs) for row in group_rows]
+    # What the latest run added or changed, for the stale-translation check.
+    _, change_rows = query(db_path, _CHANGES_SQL)
+    run_changes = {str(seg): str(change) for seg, change in change_rows}
+    groups = [_group(row, members[str(row[0])], doc_langs, run_changes) for row in group_rows]
     groups.sort(key=lambda g: (g.resolution, _LEVELS.index(g.level), g.position, g.group_id))
     return groups
 
 
 def _group(
-    row: tuple[Any, ...], members: list[tuple[Any, ...]], doc_langs: dict[str, set[str]]
+    row: tuple[Any, ...],
+    members: list[tuple[Any, ...]],
+    doc_langs: dict[str, set[str]],
+    run_changes: dict[str, str] | None = None,
 ) -> QAGroup:
     group_id, resolution, level, key, position, method, confidence = row[:7]
     texts: dict[Lang, str] = {
@@ -88,6 +102,8 @@ def _group(
                 str(k): "; ".join(map(str, v)) if isinstance(v, list) else str(v)
                 for k, v in parsed.items()
             }
+        if run_changes and str(seg_id) in run_changes:
+            meta.setdefault(str(seg_id), {})[RUN_CHANGE] = run_changes[str(seg_id)]
     return QAGroup(
         group_id=str(group_id),
         resolution=str(resolution),

