@@ -29,8 +29,10 @@ class Group:
 
     ``members`` maps a language to the ids of its segments in the group, in
     document order; a language absent from the group is absent from the map
-    (never an empty tuple). ``confidence`` is the mean cosine similarity of the
-    languages' texts to the pivot's, ``None`` when only one language is present.
+    (never an empty tuple). ``confidence`` is, for several languages, the mean
+    cosine similarity over every pair of their texts; for one language, one minus
+    its best cosine to any other language's item in the same unit (how sure it is
+    that nothing matches).
     """
 
     id: str

@@ -216,7 +216,7 @@ class SixWayAligner:
             ]
             method = Method.BERTALIGN
         for draft in drafts:
-            group = self._group(resolution, draft.members, method, parent_group, len(out))
+            group = self._group(resolution, draft.members, method, parent_group, len(out), seqs)
             out.append(group)
             below = {
                 lang: [c for seg in segs for c in children.get(seg.id, [])]
@@ -254,6 +254,7 @@ class SixWayAligner:
         method: Method,
         parent_group: str | None,
         position: int,
+        unit: Mapping[Lang, Sequence[Segment]],
     ) -> Group:
         ids = {lang: tuple(s.id for s in segs) for lang, segs in members.items() if segs}
         langs = [lang for lang in LANGS if lang in ids]
@@ -267,19 +268,29 @@ class SixWayAligner:
             position=position,
             members=ids,
             method=method if len(langs) > 1 else Method.SINGLE,
-            confidence=self._confidence(members),
+            confidence=self._confidence(members, unit),
             parent_id=parent_group,
         )
 
-    def _confidence(self, members: Members) -> float | None:
-        """Mean cosine similarity over every pair of languages' texts in the group.
+    def _confidence(self, members: Members, unit: Mapping[Lang, Sequence[Segment]]) -> float:
+        """How sure the grouping is, from the embeddings.
 
-        ``None`` for a group of one language: there is nothing to agree with.
+        For several languages: the mean cosine similarity over every pair of their texts.
+        For one language (a 1-0 group): one minus its best cosine to any item of the other
+        languages in the same unit, so a segment that nothing resembles scores high and a
+        missed match scores low; 1.0 when the unit has no other language at all.
         """
         langs = [lang for lang in LANGS if members.get(lang)]
-        if len(langs) < 2:
-            return None
-        vecs = self.cache.get([join_items([s.text for s in members[lang]]) for lang in langs])
+        texts = [join_items([s.text for s in members[lang]]) for lang in langs]
+        if len(langs) == 1:
+            others = [
+                join_items([s.text]) for lang, seq in unit.items() if lang != langs[0] for s in seq
+            ]
+            if not others:
+                return 1.0
+            vecs = self.cache.get([*texts, *others])
+            return float(1.0 - np.max(vecs[1:] @ vecs[0]))
+        vecs = self.cache.get(texts)
         sims = vecs @ vecs.T
         upper = sims[np.triu_indices(len(langs), k=1)]
         return float(np.mean(upper))

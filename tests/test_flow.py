@@ -124,12 +124,16 @@ def test_resolution_130_french_beside_english(built: tuple[Path, RunReport]) -> 
     )
     assert str(fr).startswith("la Résolution 71/199 de l'Assemblée générale")
     # Clauses inserted in 2022 have no 2018 English counterpart and are kept alone.
-    [(en,)] = rows(
+    [(en, confidence)] = rows(
         db,
-        """SELECT en FROM parallel WHERE resolution = '130' AND level = 'clause'
+        """SELECT en, confidence FROM parallel WHERE resolution = '130' AND level = 'clause'
            AND fr LIKE 'que cet environnement peut être complexe%'""",
     )
     assert en is None
+    # Every group has a confidence; a one-language group's is 1 minus its best cosine to
+    # any other language's item of the same section.
+    assert isinstance(confidence, float) and 0.0 < confidence < 1.0
+    assert rows(db, "SELECT count(*) FROM alignment_groups WHERE confidence IS NULL") == [(0,)]
 
 
 def snapshot(db: Path) -> dict[str, list[tuple[object, ...]]]:

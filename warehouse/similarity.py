@@ -1,7 +1,7 @@
 """Per-pair cosine similarity of a group's texts, for the optional ``similarities`` of a load.
 
-The aligner records one number per group (``confidence``: the mean cosine of each language
-to the pivot). The ``pairs`` view is more useful with the cosine of each language pair; a
+The aligner records one number per group (``confidence``: the mean cosine over its
+language pairs). The ``pairs`` view is more useful with the cosine of each language pair; a
 flow that has the run's embeddings at hand computes them here and passes them to
 :func:`warehouse.load.load_run`, e.g. ``similarities=pair_similarities(groups, docs,
 cache.get)`` with the run's :class:`alignment.encoders.EmbeddingCache`.

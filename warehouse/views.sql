@@ -35,8 +35,8 @@ ORDER BY
 
 -- Every pair of languages present in a group, as rows (lang_a before lang_b in ar, en, es,
 -- fr, ru, zh). similarity is the cosine of the two texts when the run stored it
--- (similarity_basis = 'pair'), otherwise the group's confidence, the mean cosine of every
--- language to the pivot (similarity_basis = 'group').
+-- (similarity_basis = 'pair'), otherwise the group's confidence, the mean cosine over
+-- its language pairs (similarity_basis = 'group').
 CREATE OR REPLACE VIEW pairs AS
 WITH texts AS (
     SELECT

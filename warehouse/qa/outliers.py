@@ -7,7 +7,7 @@ group where a pair's robust z-score ``0.6745 * (x - median) / MAD`` exceeds
 :data:`Z_LIMIT` is unusual for that pair; the language unusual against the most
 others, and at least half of them, is reported (with two languages, or when only one
 pair is odd, the one later in the pivot order). A group whose
-alignment confidence (the mean cosine similarity to the pivot) is below
+alignment confidence (the mean cosine similarity of its language pairs) is below
 :data:`MIN_CONFIDENCE` is reported as weakly aligned.
 """
 
@@ -62,7 +62,13 @@ def check_outliers(groups: Sequence[QAGroup]) -> list[Finding]:
     stats = pair_statistics(groups)
     out: list[Finding] = []
     for group in groups:
-        if group.confidence is not None and group.confidence < MIN_CONFIDENCE:
+        # A one-language group's confidence says how sure it is that nothing matches it;
+        # the structure check reports those groups.
+        if (
+            len(group.langs) > 1
+            and group.confidence is not None
+            and group.confidence < MIN_CONFIDENCE
+        ):
             out.append(
                 Finding(
                     NAME,
