@@ -79,12 +79,11 @@ def _one_way(groups: Sequence[QAGroup], src: Lang, tgt: Lang, *, reverse: bool) 
                     )
                     suggestion = f"reuse the {tgt} rendering of {first.key}, or say why not"
                 out.append(
-                    Finding(
+                    group.finding(
                         NAME,
                         "warning",
-                        group.group_id,
                         value_lang,
-                        group.segment_for(value_lang),
+                        "",
                         evidence,
                         suggestion,
                     )

@@ -173,12 +173,11 @@ def check_language(groups: Sequence[QAGroup]) -> list[Finding]:
 
 
 def _finding(group: QAGroup, lang: Lang, why: str, text: str) -> Finding:
-    return Finding(
+    return group.finding(
         NAME,
         "error",
-        group.group_id,
         lang,
-        group.segment_for(lang, text[:20]),
+        text[:20],
         f"{lang} text {why}: {snippet(text, 0, min(len(text), 70), 0)}",
         f"translate the text into {lang}",
     )

@@ -52,6 +52,26 @@ class QAGroup:
         """Languages with text in the group, in the canonical order."""
         return tuple(lang for lang in LANGS if self.texts.get(lang))
 
+    def finding(
+        self,
+        check: str,
+        severity: Severity,
+        lang: Lang,
+        needle: str,
+        evidence: str,
+        suggestion: str = "",
+    ) -> Finding:
+        """A finding about this group's ``lang`` text, on the member that holds ``needle``."""
+        return Finding(
+            check,
+            severity,
+            self.group_id,
+            lang,
+            self.segment_for(lang, needle),
+            evidence,
+            suggestion,
+        )
+
     def segment_for(self, lang: Lang, needle: str = "") -> str | None:
         """Return the id of the member of ``lang`` whose text holds ``needle``.
 

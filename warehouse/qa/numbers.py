@@ -312,12 +312,11 @@ def check_numbers(groups: Sequence[QAGroup]) -> list[Finding]:
                 others = ", ".join(f"{o} {per_lang[o]}" for o in langs if o != lang)
                 verb = "missing" if have < consensus else "extra"
                 out.append(
-                    Finding(
+                    group.finding(
                         NAME,
                         "error",
-                        group.group_id,
                         lang,
-                        group.segment_for(lang, value if have else ""),
+                        value if have else "",
                         f"number {value} {verb} in {lang}: {have} time(s) here; {others}",
                         f"check {value} against the other versions",
                     )

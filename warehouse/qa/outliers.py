@@ -110,12 +110,11 @@ def check_outliers(groups: Sequence[QAGroup]) -> list[Finding]:
                 flagged = [max(flagged, key=PIVOT_ORDER.index)]
         for lang in flagged:
             out.append(
-                Finding(
+                group.finding(
                     NAME,
                     "warning",
-                    group.group_id,
                     lang,
-                    group.segment_for(lang),
+                    "",
                     f"{lang} text of {group.level} {group.key} has an unusual length: "
                     + "; ".join(odd[lang][:3]),
                     "check for an omission or an addition",

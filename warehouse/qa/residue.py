@@ -151,12 +151,11 @@ def check_residue(groups: Sequence[QAGroup]) -> list[Finding]:
             for res in spans:
                 piece = text[res.start : res.end]
                 out.append(
-                    Finding(
+                    group.finding(
                         NAME,
                         "warning",
-                        group.group_id,
                         lang,
-                        group.segment_for(lang, piece),
+                        piece,
                         f"{res.description}: {snippet(text, res.start, res.end)}",
                         "accept or reject the tracked change and keep one reading",
                     )

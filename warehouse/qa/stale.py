@@ -46,12 +46,11 @@ def check_stale(groups: Sequence[QAGroup]) -> list[Finding]:
             if lang in changed:
                 continue
             out.append(
-                Finding(
+                group.finding(
                     NAME,
                     "warning",
-                    group.group_id,
                     lang,
-                    group.segment_for(lang),
+                    "",
                     f"{group.level} {group.key} changed in {','.join(changed)} but not in "
                     f"{lang}: {new}",
                     f"revise the {lang} text of {group.key} as {','.join(changed)} was "

@@ -97,12 +97,11 @@ def _count_findings(group: QAGroup) -> list[Finding]:
     if n_usual <= len(counts) / 2:
         return []
     return [
-        Finding(
+        group.finding(
             NAME,
             "warning",
-            group.group_id,
             lang,
-            group.segment_for(lang),
+            "",
             f"{lang} has {n} paragraph(s) in {group.key} where {n_usual} languages have {usual}",
             "a paragraph may be missing or split; compare with the other versions",
         )
@@ -126,12 +125,11 @@ def _label_findings(group: QAGroup) -> list[Finding]:
         ):
             continue
         out.append(
-            Finding(
+            group.finding(
                 NAME,
                 "warning",
-                group.group_id,
                 lang,
-                group.segment_for(lang),
+                "",
                 f"label {group.labels.get(lang, key)!s} in {lang} but "
                 f"{group.labels.get(ref, keyed[ref])!s} in {ref} ({group.key})",
                 "renumber the clause, or check that the alignment pairs the right clauses",

@@ -58,12 +58,11 @@ def check_terminology(groups: Sequence[QAGroup], termbase: Termbase | None = Non
                         if m.concept == concept_id and m.status == "avoided"
                     )
                     out.append(
-                        Finding(
+                        group.finding(
                             NAME,
                             "warning",
-                            group.group_id,
                             lang,
-                            group.segment_for(lang),
+                            "",
                             f"avoided term {used!r} for {concept_id}{verify}",
                             f"use {' / '.join(entry.preferred[:2])}",
                         )
@@ -73,12 +72,11 @@ def check_terminology(groups: Sequence[QAGroup], termbase: Termbase | None = Non
                 ):
                     where = ", ".join(with_preferred)
                     out.append(
-                        Finding(
+                        group.finding(
                             NAME,
                             "warning",
-                            group.group_id,
                             lang,
-                            group.segment_for(lang),
+                            "",
                             f"{concept_id} is in {where} but no preferred {lang} term is used"
                             + verify,
                             f"use {' / '.join(entry.preferred[:2])}, or confirm the paraphrase",
