@@ -5,6 +5,7 @@ from __future__ import annotations
 import atexit
 import os
 import shutil
+import socket
 import tempfile
 
 # Before anything imports Prefect or a model library: stay offline and quiet.
@@ -19,6 +20,7 @@ os.environ["ITU_CORPUS_EMBEDDING_CACHE"] = tempfile.mkdtemp(prefix="itu-corpus-e
 atexit.register(shutil.rmtree, os.environ["ITU_CORPUS_EMBEDDING_CACHE"], ignore_errors=True)
 
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -27,6 +29,9 @@ from corpus.manifest import BUNDLED_SOURCES, read_manifest, read_source_bytes
 from corpus.model import Lang, SegmentedDocument, SourceFile
 from corpus.parse import parse_document
 from corpus.segment import segment_document
+
+if TYPE_CHECKING:
+    from tests.test_fetch import LoopbackServer
 
 
 @pytest.fixture(scope="session")
@@ -48,3 +53,22 @@ def segmented(bundled_sources: list[SourceFile]) -> dict[tuple[str, Lang], Segme
 def encoder() -> Iterator[SentenceEncoder]:
     """The bundled USE-multilingual encoder, loaded once for the whole session."""
     yield load_encoder()
+
+
+@pytest.fixture
+def server() -> Iterator[tuple[LoopbackServer, str]]:
+    """A real HTTP server on 127.0.0.1 (tests/test_fetch.py), and its base URL."""
+    from tests.test_fetch import LoopbackServer
+
+    srv = LoopbackServer()
+    base = srv.start()
+    yield srv, base
+    srv.stop()
+
+
+@pytest.fixture
+def closed_port() -> int:
+    """A loopback port nothing listens on (bound, then released)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])

@@ -8,11 +8,9 @@ from __future__ import annotations
 
 import hashlib
 import io
-import socket
 import threading
 import time
 import zipfile
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from email.utils import formatdate
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -167,22 +165,6 @@ class LoopbackServer:
         self.stopping.set()
         self.httpd.shutdown()
         self.httpd.server_close()
-
-
-@pytest.fixture
-def server() -> Iterator[tuple[LoopbackServer, str]]:
-    srv = LoopbackServer()
-    base = srv.start()
-    yield srv, base
-    srv.stop()
-
-
-@pytest.fixture
-def closed_port() -> int:
-    """A loopback port nothing listens on (bound, then released)."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def http_date(offset: int = 0) -> str:

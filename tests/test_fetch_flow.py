@@ -39,23 +39,6 @@ def prefect_api() -> Iterator[None]:
         yield
 
 
-@pytest.fixture
-def server() -> Iterator[tuple[LoopbackServer, str]]:
-    srv = LoopbackServer()
-    base = srv.start()
-    yield srv, base
-    srv.stop()
-
-
-@pytest.fixture
-def closed_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 def serve_udhr(srv: LoopbackServer) -> None:
     """The six UDHR pages, with validators, as a well-behaved server gives them."""
     for lang in LANGS:

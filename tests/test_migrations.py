@@ -19,6 +19,7 @@ from tests.test_warehouse import (
     UDHR_ARTICLE_1,
     all_documents,
     all_groups,
+    held_read_write,
     run_record,
     snapshot,
     udhr_document,
@@ -267,25 +268,11 @@ def test_a_reader_thread_queries_throughout_a_load(db: Path) -> None:
 
 
 def test_a_process_writing_the_published_file_blocks_the_swap(db: Path) -> None:
-    # e.g. the DuckDB CLI opened without -readonly, in another process
-    holder = subprocess.Popen(
-        [
-            sys.executable,
-            "-c",
-            "import duckdb, sys; c = duckdb.connect(sys.argv[1]); print('ready', flush=True); "
-            "sys.stdin.read()",
-            str(db),
-        ],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert holder.stdout is not None and holder.stdout.readline() == "ready\n"
-        before = db.read_bytes()
-        with pytest.raises(DatabaseError, match="in use by another connection"):
-            load_run(db, run_record("run-2"), all_documents(), all_groups())
-    finally:
-        holder.communicate("")
+    before = db.read_bytes()
+    with (
+        held_read_write(db),
+        pytest.raises(DatabaseError, match="in use by another connection"),
+    ):
+        load_run(db, run_record("run-2"), all_documents(), all_groups())
     assert db.read_bytes() == before
     assert not staging_path(db).exists()

@@ -9,11 +9,13 @@ in "l'Article\u00a07"). Spanish and Russian are left out on purpose, so their co
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import json
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -553,7 +555,9 @@ def test_not_a_duckdb_file(tmp_path: Path) -> None:
         assert str(info.value) == f"{path}: not a DuckDB database file"
 
 
-def test_locked_database(db: Path) -> None:
+@contextlib.contextmanager
+def held_read_write(db: Path) -> Iterator[None]:
+    """Another process holds ``db`` open read-write (e.g. the DuckDB CLI without -readonly)."""
     holder = subprocess.Popen(
         [
             sys.executable,
@@ -569,11 +573,15 @@ def test_locked_database(db: Path) -> None:
     try:
         assert holder.stdout is not None
         assert holder.stdout.readline() == "ready\n"
-        with pytest.raises(DatabaseError) as info:
-            load_run(db, run_record("run-2"), all_documents(), all_groups())
-        assert str(info.value).startswith(f"{db}: the database is in use by another connection (")
+        yield
     finally:
         holder.communicate("")
+
+
+def test_locked_database(db: Path) -> None:
+    with held_read_write(db), pytest.raises(DatabaseError) as info:
+        load_run(db, run_record("run-2"), all_documents(), all_groups())
+    assert str(info.value).startswith(f"{db}: the database is in use by another connection (")
 
 
 def test_init_schema_is_idempotent(db: Path) -> None:
