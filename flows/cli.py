@@ -3,8 +3,9 @@
 Each command parses arguments, calls one library function and formats its
 result. Data goes to stdout, logs to stderr.
 
-Errors are one line naming the file and the problem, exit status 1 (2 for
-usage errors); a failed command leaves any existing database as it was.
+Errors are one line (``Error: …``) naming the file and the problem, exit status 1 (2 for
+usage errors), never a traceback unless ``--debug`` is given; a failed command leaves any
+existing database as it was.
 """
 
 from __future__ import annotations
@@ -97,10 +98,23 @@ def _parse_langs(ctx: click.Context, param: click.Parameter, value: str) -> list
     return langs
 
 
+#: Set by ``--debug``: errors show their traceback and Prefect logs errors to the terminal.
+_debug = False
+
+
 @click.group()
 @click.version_option(package_name="itu-corpus")
-def cli() -> None:
+@click.option(
+    "--debug", is_flag=True, help="On an error, show the traceback and Prefect's own logs."
+)
+def cli(debug: bool) -> None:
     """Build and query the six-language parallel corpus of ITU resolutions."""
+    global _debug
+    _debug = debug
+    if not debug:
+        # Prefect logs a failed flow's traceback at ERROR; the command prints one line.
+        # Read when Prefect sets up its logging, i.e. before a command imports it.
+        os.environ.setdefault("PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL", "CRITICAL")
 
 
 @cli.command()
@@ -192,7 +206,10 @@ def run(
     """
     _offline_defaults()
     from flows.build_corpus import build_corpus
+    from flows.ephemeral import tie_server_to_process
     from flows.runners import make_task_runner
+
+    tie_server_to_process()
 
     build = build_corpus.with_options(
         task_runner=make_task_runner(runner, dask_address, dask_workers)
@@ -382,7 +399,13 @@ level_option = click.option(
 @click.option("--lang", required=True, type=click.Choice(LANGS), help="Language of the term.")
 @level_option
 @click.option("--resolution", default=None, help="Only this resolution (e.g. 130, udhr).")
-@click.option("--limit", default=50, show_default=True, help="Hits to show; 0 shows all.")
+@click.option(
+    "--limit",
+    type=click.IntRange(min=0),
+    default=50,
+    show_default=True,
+    help="Hits to show; 0 shows all.",
+)
 @click.option(
     "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
 )
@@ -451,11 +474,13 @@ def export_parquet_cmd(out_dir: Path, db: Path) -> None:
 )
 def export_tbx_cmd(out: Path, termbase: Path | None) -> None:
     """Write the termbase as TBX (TBX-Basic, TBX v3) for CAT tools."""
+    from warehouse.output import replacing
     from warehouse.qa.tbx import to_tbx
     from warehouse.qa.termbase import load_termbase
 
     base = load_termbase(termbase)
-    out.write_text(to_tbx(base), encoding="utf-8")
+    with replacing(out) as partial:
+        partial.write_text(to_tbx(base), encoding="utf-8")
     click.echo(f"{len(base.concepts)} concepts written to {out}")
 
 
@@ -514,7 +539,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         exc.show()
         return exc.exit_code
     except CorpusError as exc:
+        if _debug:
+            raise
         click.echo(f"Error: {exc}", err=True)
+        return 1
+    except Exception as exc:  # anything unforeseen still ends in one line
+        if _debug:
+            raise
+        text = str(exc).strip()
+        first = text.splitlines()[0] if text else ""
+        click.echo(
+            f"Error: {type(exc).__name__}: {first} (run with --debug for the traceback)",
+            err=True,
+        )
         return 1
     return 0
 

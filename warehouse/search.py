@@ -23,7 +23,6 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
-from importlib.resources import files
 from pathlib import Path
 
 import duckdb
@@ -32,7 +31,7 @@ import polars as pl
 from corpus.errors import DatabaseError
 from corpus.model import LANGS, Lang, Level
 from corpus.normalize import normalize
-from warehouse.db import first_line, open_reader
+from warehouse.db import first_line, load_fts, open_reader
 
 _HAN_CHARS = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ebef"
 _HAN_RUN = re.compile(f"[{_HAN_CHARS}]+")
@@ -88,28 +87,6 @@ def has_han(text: str) -> bool:
 
 
 # --- the index ------------------------------------------------------------------------------
-
-
-def fts_extension() -> Path | None:
-    """Return the ``fts`` extension file shipped for this DuckDB version, if installed."""
-    try:
-        root = files("duckdb_extension_fts")
-    except ModuleNotFoundError:
-        return None
-    candidate = root / "extensions" / f"v{duckdb.__version__}" / "fts.duckdb_extension"
-    return Path(str(candidate)) if candidate.is_file() else None
-
-
-def load_fts(con: duckdb.DuckDBPyConnection) -> bool:
-    """Load the ``fts`` extension from its wheel; ``False`` if it is missing or refused."""
-    extension = fts_extension()
-    if extension is None:
-        return False
-    try:
-        con.execute(f"LOAD '{extension}'")
-    except duckdb.Error:
-        return False
-    return True
 
 
 _INDEX = (
