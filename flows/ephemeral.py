@@ -49,4 +49,4 @@ def tie_server_to_process() -> None:
         return
     from prefect.server.api import server
 
-    server.subprocess = _ChildProcesses()  # type: ignore[attr-defined]
+    server.subprocess = _ChildProcesses()  # type: ignore[attr-defined,assignment]
