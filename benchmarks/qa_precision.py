@@ -73,7 +73,9 @@ def fingerprint(text: str) -> str:
 
 
 def identify(finding: Finding, group: QAGroup) -> FindingId:
-    lang = finding.lang or (group.langs[0] if group.langs else None)
+    # The finding's own text, or the group's first text when its language has none.
+    own = finding.lang if finding.lang and group.texts.get(finding.lang) else None
+    lang = own or (group.langs[0] if group.langs else None)
     return FindingId(
         finding.check,
         finding.rule,
