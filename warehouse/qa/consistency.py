@@ -97,6 +97,7 @@ def _one_way(
                         "",
                         evidence,
                         suggestion,
+                        rule="inconsistent-rendering",
                     )
                 )
     return out

@@ -288,6 +288,10 @@ def _finding_frame(findings: Sequence[Finding]) -> pl.DataFrame:
     for finding in findings:
         for name in names:
             data[_FINDING_COLUMNS.get(name, name)].append(getattr(finding, name))
+    if "rule" in data:  # a check without rules of its own is its one rule
+        data["rule"] = [
+            rule or check for rule, check in zip(data["rule"], data["check_name"], strict=True)
+        ]
     frame = pl.DataFrame(data, schema={c: pl.String for c in data})
     return frame.with_row_index("seq").with_columns(pl.col("seq").cast(pl.Int64))
 

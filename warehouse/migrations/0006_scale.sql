@@ -1,4 +1,4 @@
--- Migration 5: what incremental QA and search keep per resolution (issue 16).
+-- Migration 6: what incremental QA and search keep per resolution (issue 16).
 
 -- The candidate terms of every sentence-level group of two or more languages, kept per
 -- resolution so that term mining (warehouse/qa/terms.py) re-reads only the resolutions a
