@@ -13,7 +13,9 @@ from __future__ import annotations
 import csv
 import json
 import os
+import signal
 import sys
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -266,13 +268,13 @@ def changes(db: Path, since: str | None, width: int, fmt: str) -> None:
     """
     from dataclasses import asdict
 
-    from warehouse.changes import clause_changes, format_changes
+    from warehouse.changes import clause_changes, format_changes, runs_not_read
 
     found = clause_changes(db, since)
     if fmt == "json":
         click.echo(json.dumps([asdict(c) for c in found], ensure_ascii=False, indent=1))
     else:
-        click.echo(format_changes(found, width))
+        click.echo(format_changes(found, width, runs_not_read(db, since)))
 
 
 @cli.command()
@@ -545,8 +547,38 @@ def migrate(db: Path) -> None:
         click.echo(f"{db} is at schema version {SCHEMA_VERSION}, nothing to do")
 
 
+class Interrupted(KeyboardInterrupt):
+    """SIGTERM or SIGINT: stop the command where it is (writes are staged, see publish)."""
+
+    def __init__(self, signum: int) -> None:
+        """Remember the signal, for the message and the exit status (128 + its number)."""
+        super().__init__(signal.Signals(signum).name)
+        self.signum = signum
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise Interrupted(signum)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line and return its exit status (tests call this directly)."""
+    """Run the command line and return its exit status (tests call this directly).
+
+    SIGTERM and SIGINT stop a command within moments: the exception unwinds through the
+    staged write (:mod:`warehouse.publish`), which is discarded, so the published database
+    stays as it was. Worker threads still busy (embedding, say) are not waited for.
+    """
+    previous = {}
+    if threading.current_thread() is threading.main_thread():
+        previous = {s: signal.signal(s, _interrupt) for s in (signal.SIGTERM, signal.SIGINT)}
+    try:
+        return _run(argv)
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+
+
+def _run(argv: Sequence[str] | None) -> int:
+    """:func:`main` without the signal handlers: run the command, turn errors into one line."""
     try:
         cli.main(
             args=list(argv) if argv is not None else None,
@@ -555,9 +587,22 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
     except click.exceptions.Exit as exc:
         return int(exc.exit_code)
-    except click.exceptions.Abort:
-        click.echo("Aborted.", err=True)
-        return 1
+    except (click.exceptions.Abort, KeyboardInterrupt) as exc:
+        cause = exc if isinstance(exc, Interrupted) else exc.__cause__
+        if not isinstance(cause, Interrupted):
+            click.echo("Aborted.", err=True)
+            return 1
+        click.echo(
+            f"Error: interrupted by {cause}; nothing more was written, the database is "
+            "as the last finished run left it",
+            err=True,
+        )
+        code = 128 + cause.signum
+        if threading.active_count() > 1:  # do not wait for worker threads to finish
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os._exit(code)
+        return code
     except click.ClickException as exc:
         exc.show()
         return exc.exit_code
