@@ -172,6 +172,9 @@ def report(
         f"error precision over all documents: {error_precision:.2f} "
         f"(at least {MIN_ERROR_PRECISION})"
     )
+    stale = set(labels) - {fid for _, fid in found}
+    if stale:
+        print(f"{len(stale)} label(s) match no finding any more (the check or the text changed)")
     for f, fid in missing:
         print(f"UNLABELLED {fid.toml()}\n    # {f.evidence[:160]}")
     for fid, lab in labelled:
