@@ -118,3 +118,14 @@ def e119_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
         status = main(["run", "--source", str(folder), "--db", str(db)])
     assert status == 0, f"itu-corpus run --source {folder} failed with status {status}"
     return db
+
+
+@pytest.fixture(scope="session")
+def qa_corpus_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The bundled corpus loaded into a real DuckDB file, with the QA findings stored.
+
+    Shared by the session: tests only read it.
+    """
+    from tests.warehouse_corpus import load_real_corpus
+
+    return load_real_corpus(tmp_path_factory.mktemp("qa-corpus") / "corpus.duckdb", qa=True)
