@@ -86,7 +86,7 @@ def sniff_format(data: bytes) -> SourceFormat | None:
     if head.startswith(b"%PDF") or head.startswith(b"\xd0\xcf\x11\xe0"):
         return None
     lower = head.lower()
-    if b"<akomantoso" in lower:
+    if b"<akomantoso" in lower or b"docs.oasis-open.org/legaldocml/ns/akn" in lower:
         return SourceFormat.AKOMA_NTOSO
     if b"<html" in lower or b"<!doctype html" in lower:
         return SourceFormat.UDHR_HTML

@@ -268,8 +268,12 @@ class _Reader:
             return f"{kind}.#{self.counters[kind]}"
         return f"{kind}.{match[1]}"
 
-    def numbered(self, para: Para, split: _Split, key: str) -> None:
-        """A clause numbered document-wide, under the clause its number extends."""
+    def numbered(self, para: Para, split: _Split, key: str, *, heading: bool = False) -> None:
+        """A clause numbered document-wide, under the clause its number extends.
+
+        A numbered heading is the anchor of the labelled ``Headingb`` after it; a
+        numbered paragraph inside it (a definition ``3.1.1``) is not.
+        """
         if self.section in _FRONT:
             self.open_section("body", None)
         parent = None
@@ -280,7 +284,9 @@ class _Reader:
                 parent = prefix
                 break
         self.clause(para, key, parent, split)
-        self.anchor = self.capture = key
+        if heading or self.anchor is None or not key.startswith(f"{self.anchor}."):
+            self.anchor = key
+        self.capture = key
         self.lists = []
 
     def heading(self, para: Para, level: int) -> None:
@@ -288,7 +294,7 @@ class _Reader:
         split = _split(text)
         key = number_key(split.label, self.source.lang, known=self.known) if split else None
         if split is not None and key is not None:
-            self.numbered(para, split, key)
+            self.numbered(para, split, key, heading=True)
             return
         part = part_key(text, self.source.lang)
         if part is not None:
@@ -301,7 +307,7 @@ class _Reader:
         if split is not None:
             key = number_key(split.label, self.source.lang, known=self.known)
             if key is not None and "." in key:
-                self.numbered(para, split, key)
+                self.numbered(para, split, key, heading=True)
                 return
             own = self.label_part(split.label, self.anchor)
             if own is not None:

@@ -25,6 +25,10 @@ _SKIP: Final[frozenset[str]] = frozenset(
 )
 
 
+#: Fields whose result is a page number.
+_PAGE_FIELDS: Final[frozenset[str]] = frozenset({"PAGE", "NUMPAGES", "SECTIONPAGES"})
+
+
 @dataclass
 class Para:
     """One paragraph read into pieces: ``(op, text)`` with op keep, ins or del."""
@@ -128,12 +132,17 @@ class RunReader:
                 self._walk(child, op)
 
     def _field_char(self, kind: str) -> None:
-        """Complex fields: instruction between begin and separate, result until end."""
+        """Complex fields: instruction between begin and separate, result until end.
+
+        The result of a page-number field (``PAGE``, ``NUMPAGES``) is page furniture,
+        not text: it is dropped, the instruction kept in the meta as for any field.
+        """
         if kind == "begin":
             self.fields.append([])
             self.in_instr.append(True)
         elif kind == "separate" and self.in_instr:
-            self.in_instr[-1] = False
+            words = "".join(self.fields[-1]).split()[:1] if self.fields else []
+            self.in_instr[-1] = bool(words) and words[0].upper() in _PAGE_FIELDS
         elif kind == "end" and self.fields:
             instr = " ".join("".join(self.fields.pop()).split())
             self.in_instr.pop()
