@@ -17,7 +17,9 @@ lays out the rest) and its Word section, and whether a table of contents holds i
 * ``cover``: leading Word sections with none of ITU's structural styles (the cover
   page and the list of the series on its back);
 * ``back``: trailing Word sections with none of them (the back page listing the
-  ITU-T series).
+  ITU-T series);
+* wherever they stand, paragraphs in a cover style (``CouvRec``, ``titrecov``) are
+  ``cover``, in a header, footer or page-number style ``header_footer``.
 
 Only paragraphs with text are counted; blank ones are dropped anyway.
 """
@@ -212,6 +214,11 @@ def furniture(items: list[Item]) -> dict[int, str]:
             for i in members:
                 if i <= tocs[-1] and (items[i].toc or not items[i].structural):
                     out.setdefault(i, "toc")
+    for i, item in enumerate(items):
+        if item.style.role is Role.COVER:
+            out.setdefault(i, "cover")
+        elif item.style.role is Role.FURNITURE:
+            out.setdefault(i, "header_footer")
     sections = sorted({item.section for item in items})
     content = {item.section for item in items if item.structural}
     for edge, kind in ((sections, "cover"), (list(reversed(sections)), "back")):
