@@ -414,7 +414,7 @@ def concordance_cmd(
 
 @cli.group()
 def export() -> None:
-    """Write the corpus in formats other tools read (TMX, Parquet)."""
+    """Write the corpus in formats other tools read (TMX, Parquet, TBX, a review workbook)."""
 
 
 @export.command("tmx")
@@ -439,6 +439,29 @@ def export_parquet_cmd(out_dir: Path, db: Path) -> None:
 
     for name, rows in export_parquet(db, out_dir).items():
         click.echo(f"{name}.parquet: {rows} rows")
+
+
+@export.command("xlsx")
+@click.argument("out", type=click.Path(path_type=Path, dir_okay=False))
+@click.option(
+    "--level",
+    type=click.Choice([level.value for level in Level]),
+    default=Level.CLAUSE.value,
+    show_default=True,
+    help="Segment level: one row per aligned group of this level.",
+)
+@click.option("--resolution", default=None, help="Only this resolution (e.g. 130, udhr).")
+@db_option
+def export_xlsx_cmd(out: Path, level: str, resolution: str | None, db: Path) -> None:
+    """Write a review workbook: one row per aligned group, one column per language.
+
+    Then the key, the resolution, the alignment confidence and the row's QA findings;
+    Arabic right to left, header frozen, autofilter on.
+    """
+    from warehouse.report.workbook import write_workbook
+
+    stats = write_workbook(db, out, Level(level), resolution)
+    click.echo(f"{stats.rows} rows ({level}), {stats.findings} findings written to {out}")
 
 
 @export.command("tbx")
