@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 #: Spaces that separate digit groups: space, no-break, narrow no-break, thin.
 GROUP_SPACES = " \u00a0\u202f\u2009"
+_FULL_WIDTH = {"％": "%", "（": "(", "）": ")", "／": "/", "［": "[", "］": "]"}
 
 
 def fold(text: str) -> str:
@@ -22,8 +23,8 @@ def fold(text: str) -> str:
         if ch.isdigit() and ch not in "0123456789":
             digit = unicodedata.decimal(ch, None)
             out.append(str(digit) if digit is not None else ch)
-        elif "\uff01" <= ch <= "\uff5e":
-            out.append(chr(ord(ch) - 0xFEE0))
+        elif ch in _FULL_WIDTH:
+            out.append(_FULL_WIDTH[ch])
         else:
             out.append(ch)
     return "".join(out)

@@ -309,7 +309,7 @@ def _word_table(lang: Lang) -> list[tuple[str, Fraction, NumberForm]]:
     return table
 
 
-_ARABIC_CLITICS: Final = "(?:و|ف)?(?:ب|ل|ك)?"
+_ARABIC_CLITICS: Final = "(?:و|ف)?(?:ب|ل|ك)?(?:ال)?"
 
 
 def _build_word_patterns() -> dict[

@@ -86,6 +86,7 @@ def _one_way(groups: Sequence[QAGroup], src: Lang, tgt: Lang, *, reverse: bool) 
                         "",
                         evidence,
                         suggestion,
+                        rule="inconsistent-rendering",
                     )
                 )
     return out

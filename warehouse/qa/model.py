@@ -60,6 +60,10 @@ class QAGroup:
         needle: str,
         evidence: str,
         suggestion: str = "",
+        *,
+        rule: str = "",
+        found: str = "",
+        expected: str = "",
     ) -> Finding:
         """A finding about this group's ``lang`` text, on the member that holds ``needle``."""
         return Finding(
@@ -70,6 +74,9 @@ class QAGroup:
             self.segment_for(lang, needle),
             evidence,
             suggestion,
+            rule or check,
+            found,
+            expected,
         )
 
     def segment_for(self, lang: Lang, needle: str = "") -> str | None:
@@ -89,7 +96,13 @@ class QAGroup:
 
 @dataclass(frozen=True, slots=True)
 class Finding:
-    """One problem a check found, with the evidence a reviser needs to judge it."""
+    """One problem a check found, with the evidence a reviser needs to judge it.
+
+    ``rule`` names what fired inside the check (``value-differs``, ``glossed-term``),
+    so findings can be filtered and counted by cause; ``found`` is the value or text of
+    this language the finding is about and ``expected`` what the other languages have,
+    both as written (empty when the rule compares nothing).
+    """
 
     check: str
     severity: Severity
@@ -98,6 +111,9 @@ class Finding:
     segment_id: str | None
     evidence: str
     suggestion: str = ""
+    rule: str = ""
+    found: str = ""
+    expected: str = ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -79,6 +79,9 @@ def check_outliers(groups: Sequence[QAGroup]) -> list[Finding]:
                     f"alignment confidence {group.confidence:.2f} below {MIN_CONFIDENCE} "
                     f"({group.level} {group.key}, {', '.join(group.langs)})",
                     "check that these texts say the same thing",
+                    rule="low-confidence",
+                    found=f"{group.confidence:.2f}",
+                    expected=f">= {MIN_CONFIDENCE}",
                 )
             )
         langs = _usable(group)
@@ -118,6 +121,7 @@ def check_outliers(groups: Sequence[QAGroup]) -> list[Finding]:
                     f"{lang} text of {group.level} {group.key} has an unusual length: "
                     + "; ".join(odd[lang][:3]),
                     "check for an omission or an addition",
+                    rule="length-ratio",
                 )
             )
     return out

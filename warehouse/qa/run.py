@@ -173,7 +173,20 @@ def write_findings(
     """
     # In the order of the placeholders of _INSERT_FINDING: the group id comes last.
     finding_rows = [
-        [run_id, n, f.check, f.severity, f.lang, f.segment_id, f.evidence, f.suggestion, f.group_id]
+        [
+            run_id,
+            n,
+            f.check,
+            f.severity,
+            f.lang,
+            f.segment_id,
+            f.evidence,
+            f.suggestion,
+            f.rule or f.check,
+            f.found,
+            f.expected,
+            f.group_id,
+        ]
         for n, f in enumerate(findings, start=1)
     ]
     term_rows = [
@@ -219,7 +232,7 @@ def write_findings(
 #: A finding with the resolution, level and key of its group copied in at write time.
 _INSERT_FINDING: Final = """
 INSERT INTO qa_findings
-SELECT ?, ?, ?, ?, q.group_id, g.resolution, g.level, g.key, ?, ?, ?, ?
+SELECT ?, ?, ?, ?, q.group_id, g.resolution, g.level, g.key, ?, ?, ?, ?, ?, ?, ?
 FROM (SELECT ? AS group_id) AS q
 LEFT JOIN alignment_groups AS g USING (group_id)
 """

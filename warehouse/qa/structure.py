@@ -77,6 +77,7 @@ def check_structure(groups: Sequence[QAGroup]) -> list[Finding]:
                     f"{snippet(text, 0, min(len(text), 60), 0)}",
                     f"add the {lang} text, or confirm that the {group.level} was added or "
                     "deleted on purpose",
+                    rule=f"{group.level}-missing",
                 )
             )
     return out
@@ -104,6 +105,9 @@ def _count_findings(group: QAGroup) -> list[Finding]:
             "",
             f"{lang} has {n} paragraph(s) in {group.key} where {n_usual} languages have {usual}",
             "a paragraph may be missing or split; compare with the other versions",
+            rule="paragraph-count",
+            found=str(n),
+            expected=str(usual),
         )
         for lang, n in counts.items()
         if n != usual
@@ -133,6 +137,9 @@ def _label_findings(group: QAGroup) -> list[Finding]:
                 f"label {group.labels.get(lang, key)!s} in {lang} but "
                 f"{group.labels.get(ref, keyed[ref])!s} in {ref} ({group.key})",
                 "renumber the clause, or check that the alignment pairs the right clauses",
+                rule="label-differs",
+                found=str(group.labels.get(lang, key)),
+                expected=str(group.labels.get(ref, keyed[ref])),
             )
         )
     return out
