@@ -44,9 +44,11 @@ class ReviewFinding:
     segment_id: str | None
     evidence: str
     suggestion: str
-    #: The rule that fired and the values compared, when the QA stored them.
+    #: The rule that fired, the value as this language has it and the value the other
+    #: languages have, when the QA stored them (schema 5 on).
     rule: str = ""
-    values: tuple[str, ...] = ()
+    found: str = ""
+    expected: str = ""
     #: Substrings of the text to highlight (values, quoted terms), longest first.
     marks: tuple[str, ...] = ()
 
@@ -278,7 +280,7 @@ def _findings(
 ) -> dict[str, list[ReviewFinding]]:
     """The findings of ``run_id`` on the resolution, by group id.
 
-    ``rule`` and ``values`` are read when the QA stores them (newer schemas).
+    ``rule``, ``found`` and ``expected`` are read when the QA stores them (schema 5 on).
     """
     columns = {
         str(c)
@@ -286,7 +288,7 @@ def _findings(
             "SELECT column_name FROM information_schema.columns WHERE table_name = 'qa_findings'"
         ).fetchall()
     }
-    extra = [c for c in ("rule", "values") if c in columns]
+    extra = [c for c in ("rule", "found", "expected") if c in columns]
     select = ", ".join(
         [
             "finding_no",
@@ -307,9 +309,8 @@ def _findings(
     ).fetchall()
     out: dict[str, list[ReviewFinding]] = defaultdict(list)
     for number, check, severity, lang, segment_id, evidence, suggestion, group_id, *rest in rows:
-        more = dict(zip(extra, rest, strict=True))
-        rule = str(more.get("rule") or "")
-        values = _as_values(more.get("values"))
+        more = {k: str(v or "") for k, v in zip(extra, rest, strict=True)}
+        found = more.get("found", "")
         out[str(group_id)].append(
             ReviewFinding(
                 number=int(number),
@@ -319,31 +320,13 @@ def _findings(
                 segment_id=segment_id,
                 evidence=str(evidence),
                 suggestion=str(suggestion),
-                rule=rule,
-                values=values,
-                marks=needles(str(check), str(evidence), values),
+                rule=more.get("rule", ""),
+                found=found,
+                expected=more.get("expected", ""),
+                marks=needles(str(check), str(evidence), [found] if found else []),
             )
         )
     return out
-
-
-def _as_values(raw: Any) -> tuple[str, ...]:
-    """The ``values`` column as strings, whether a list, a JSON text or absent."""
-    if raw is None:
-        return ()
-    if isinstance(raw, list | tuple):
-        return tuple(str(v) for v in raw if v is not None and str(v))
-    if isinstance(raw, dict):
-        return tuple(str(v) for v in raw.values() if v is not None and str(v))
-    text = str(raw)
-    if text.startswith(("[", "{")):
-        import json
-
-        try:
-            return _as_values(json.loads(text))
-        except ValueError:
-            pass
-    return (text,) if text else ()
 
 
 def _rows(
