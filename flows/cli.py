@@ -472,14 +472,21 @@ def export_xlsx_cmd(out: Path, level: str, resolution: str | None, db: Path) -> 
     default=None,
     help="A termbase TOML file (default: the bundled ITU termbase).",
 )
-def export_tbx_cmd(out: Path, termbase: Path | None) -> None:
-    """Write the termbase as TBX (TBX-Basic, TBX v3) for CAT tools."""
-    from warehouse.qa.tbx import to_tbx
+@click.option(
+    "--tbx-version",
+    type=click.Choice(["2", "3"]),
+    default="2",
+    show_default=True,
+    help="2: the martif document memoQ, MultiTerm and translate-toolkit import; 3: ISO 30042:2019.",
+)
+def export_tbx_cmd(out: Path, termbase: Path | None, tbx_version: str) -> None:
+    """Write the termbase as TBX-Basic (TBX v2 by default) for CAT tools."""
+    from warehouse.qa.tbx import write_tbx
     from warehouse.qa.termbase import load_termbase
 
     base = load_termbase(termbase)
-    out.write_text(to_tbx(base), encoding="utf-8")
-    click.echo(f"{len(base.concepts)} concepts written to {out}")
+    write_tbx(base, out, int(tbx_version))
+    click.echo(f"{len(base.concepts)} concepts written to {out} (TBX-Basic, TBX v{tbx_version})")
 
 
 @cli.command()
