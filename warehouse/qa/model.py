@@ -137,6 +137,9 @@ class TermCandidate:
     examples: tuple[str, ...] = ()
 
 
+#: See :attr:`Check.scope`.
+CheckScope = Literal["resolution", "corpus", "run"]
+
 #: What every check is: the groups of the levels it reads in, its findings out.
 CheckFunc = Callable[[Sequence[QAGroup]], list[Finding]]
 
@@ -149,6 +152,10 @@ class Check:
     func: CheckFunc
     levels: frozenset[str]
     description: str
+    #: What a finding depends on: ``resolution`` (its group's texts only: an unchanged
+    #: resolution keeps its findings), ``corpus`` (statistics or texts of every resolution:
+    #: re-run over the whole corpus) or ``run`` (what the checked run changed: never kept).
+    scope: CheckScope = "resolution"
 
 
 #: Order in which a language is taken as the reference of a comparison (the pivot order).
