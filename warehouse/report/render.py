@@ -47,7 +47,8 @@ class Cell:
     lang: Lang
     present: bool
     html: Markup
-    label: str
+    #: The clause label as written (``a)``, ``gf)``), marked when a finding is about it.
+    label: Markup
     findings: tuple[ReviewFinding, ...]
 
     @property
@@ -63,10 +64,19 @@ def cells(row: ReviewRow, findings: tuple[ReviewFinding, ...]) -> list[Cell]:
         mine = tuple(f for f in findings if f.lang == lang)
         text = row.texts.get(lang)
         if text is None:
-            out.append(Cell(lang, False, Markup(""), "", mine))
+            out.append(Cell(lang, False, Markup(""), Markup(""), mine))
             continue
-        spans = find_spans(text, [(f.number, f.severity, f.marks) for f in _by_severity(mine)])
-        out.append(Cell(lang, True, marked_html(text, spans), row.labels.get(lang, ""), mine))
+        marks = [(f.number, f.severity, f.marks) for f in _by_severity(mine)]
+        label = row.labels.get(lang, "")
+        out.append(
+            Cell(
+                lang,
+                True,
+                marked_html(text, find_spans(text, marks)),
+                marked_html(label, find_spans(label, marks)),
+                mine,
+            )
+        )
     return out
 
 
@@ -121,7 +131,8 @@ def render_review(review: Review, generated: dt.datetime | None = None) -> str:
             "severity": f.severity,
             "lang": f.lang,
             "rule": f.rule,
-            "values": list(f.values),
+            "found": f.found,
+            "expected": f.expected,
             "evidence": f.evidence,
             "suggestion": f.suggestion,
         }
