@@ -10,7 +10,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def itu_corpus(*args: str, **kwargs: object) -> subprocess.Popen[str]:
+def itu_corpus(*args: str) -> subprocess.Popen[str]:
     """Start ``itu-corpus ARGS`` with this checkout's code, offline, stderr captured."""
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     env.pop("PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL", None)  # the command's own default
@@ -20,7 +20,6 @@ def itu_corpus(*args: str, **kwargs: object) -> subprocess.Popen[str]:
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
-        **kwargs,  # type: ignore[call-overload]
     )
 
 
