@@ -222,3 +222,22 @@ def test_unforeseen_errors_are_one_line_unless_debug(
         main(["--debug", "export", "tmx", out, "--db", str(db)])
     main(["export", "tmx", out, "--db", str(db)])  # --debug does not stick
     assert "Error: RuntimeError" in capsys.readouterr().err
+
+
+# --- align-files at scale ----------------------------------------------------------------------
+
+
+def test_top_k_in_blocks_is_bertalign_s_top_k() -> None:
+    """Blocks of rows give what bertalign's one big matrix gives, across block borders."""
+    import numpy as np
+    from bertalign import corelib
+
+    from alignment.bertalign_core import TOP_K_BLOCK, top_k_similar
+
+    rng = np.random.default_rng(7)
+    src = rng.standard_normal((2 * TOP_K_BLOCK + 17, 32)).astype(np.float32)
+    tgt = rng.standard_normal((300, 32)).astype(np.float32)
+    scores, indices = top_k_similar(src, tgt, 3)
+    want_scores, want_indices = corelib.find_top_k_sents(src, tgt, k=3)
+    assert np.array_equal(indices, want_indices)
+    assert np.allclose(scores, want_scores, atol=1e-5)
