@@ -408,3 +408,10 @@ def test_tracked_changes_in_call_sections_are_read_as_in_the_plain_text() -> Non
     renumbered = next(b for b in doc.blocks if b.text.startswith("that this one"))
     assert ("old_label", "c") in renumbered.meta and ("new_label", "b") in renumbered.meta
     assert doc.title == "A test resolution"
+
+
+def test_a_label_alone_is_a_clause_of_its_own_text() -> None:
+    doc = parse(
+        body([sp("Heading1", t("1\tScope")), sp("Headingb", t("1)\t")), sp("Normal", t("x"))])
+    )
+    assert clauses(doc) == [("1", "1", "Scope"), ("1.1", "1)", "1)\t\nx")]

@@ -120,11 +120,6 @@ class _Reader:
     titles: list[str] = field(default_factory=list)
     seen_titles: set[str] = field(default_factory=set)
     repeats: int = 0
-    sections_seen: Counter[str] = field(default_factory=Counter)
-
-    @property
-    def lang(self) -> str:
-        return self.source.lang
 
     @property
     def warnings(self) -> list[str]:
@@ -132,18 +127,16 @@ class _Reader:
 
     # --- sections -----------------------------------------------------------------
 
-    def open_section(
-        self, key: str, para: Para | None, kind: BlockKind = BlockKind.HEADING
-    ) -> None:
+    def open_section(self, key: str, para: Para | None) -> None:
+        """Start section ``key``; ``para`` is its heading, if it has one."""
         self.section = key
-        self.sections_seen[key] += 1
         self.clauses, self.lists = set(), []
         self.anchor = self.capture = None
         if self.tracker is not None:
             self.warnings.extend(self.tracker.duplicates)
         self.tracker = self.old_tracker = None
         if para is not None:
-            plain_block(self.build, para, kind, key)
+            plain_block(self.build, para, BlockKind.HEADING, key)
 
     def known(self, key: str) -> bool:
         return key in self.clauses or self.section.partition(".")[2] == key
@@ -162,6 +155,8 @@ class _Reader:
         base, proposed, _ = self.build.unit(para)
         end = base + len(proposed)
         start = base + (split.text_at if split else 0)
+        if not proposed[start - base :].strip():
+            start = base  # a label alone ("1)" with nothing after it) is its own text
         out = self.build.out
         block = out.add_slice(
             BlockKind.CLAUSE,
