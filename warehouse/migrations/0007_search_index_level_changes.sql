@@ -14,3 +14,6 @@ CREATE TABLE search_terms (
 );
 
 DROP SCHEMA IF EXISTS fts_main_segment_search CASCADE;
+
+-- The level_changes view (views.sql): the change report at every level, for documents
+-- without clauses; clause_changes is now its clause-level rows.
