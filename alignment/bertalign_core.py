@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import importlib.util
 import sys
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 from types import ModuleType
 
@@ -31,7 +31,9 @@ WINDOW_CHAR_LIMIT = 2000
 WEIGHT_POWER = 0.75
 
 
-@cache
+_CORELIB_LOCK = threading.Lock()
+
+
 def _corelib() -> ModuleType:
     """Bertalign's numeric core, loaded on first use and without the package's ``__init__``.
 
@@ -39,10 +41,16 @@ def _corelib() -> ModuleType:
     and transformers: seconds of imports that a run aligning with our own encoder never
     uses, and that a run with nothing to align should not pay at all. The core needs only
     numba, NumPy and torch. Registered under its own name, so an import of the package
-    later finds it instead of loading it twice.
+    later finds it instead of loading it twice; a lock keeps worker threads from seeing it
+    half-loaded.
     """
-    if "bertalign.corelib" in sys.modules:
-        return sys.modules["bertalign.corelib"]
+    with _CORELIB_LOCK:
+        if "bertalign.corelib" in sys.modules:
+            return sys.modules["bertalign.corelib"]
+        return _load_corelib()
+
+
+def _load_corelib() -> ModuleType:
     package = importlib.util.find_spec("bertalign")
     if package is None or not package.submodule_search_locations:
         raise ImportError("bertalign is not installed")
@@ -51,8 +59,8 @@ def _corelib() -> ModuleType:
     if spec is None or spec.loader is None:
         raise ImportError(f"cannot load {path}")
     module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
     spec.loader.exec_module(module)
+    sys.modules[spec.name] = module
     return module
 
 
