@@ -10,18 +10,33 @@ and term candidates must be the same.
 
 from __future__ import annotations
 
+import importlib.util
+import sys
 from collections.abc import Iterator
+from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 import pytest
 from prefect.testing.utilities import prefect_test_harness
 
-from benchmarks.scale import Mirror, find_devset, read_devset
 from flows.build_corpus import build_corpus
 from flows.cli import main
 from warehouse.db import query
 
 pytestmark = pytest.mark.slow
+
+
+def scale_benchmark() -> ModuleType:
+    """``benchmarks/scale.py``, a script rather than a package module, loaded from its file."""
+    path = Path(__file__).resolve().parent.parent / "benchmarks" / "scale.py"
+    spec = importlib.util.spec_from_file_location("scale_benchmark", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up there
+    spec.loader.exec_module(module)
+    return module
+
 
 #: What must be equal, run ids and finding numbers aside. The stale check reports what
 #: the latest run changed, which a from-scratch build (everything added) cannot show.
@@ -40,11 +55,12 @@ COMPARED = {
 
 @pytest.fixture(scope="module")
 def builds(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
-    devset = find_devset()
+    scale = scale_benchmark()
+    devset = scale.find_devset()
     if not devset.is_dir():
         pytest.skip(f"the UNPC dev set is not at {devset}")
     tmp = tmp_path_factory.mktemp("scale")
-    mirror = Mirror(tmp / "mirror", read_devset(devset), size=20)
+    mirror = scale.Mirror(tmp / "mirror", scale.read_devset(devset), size=20)
     mirror.root.mkdir()
     first = mirror.manifest("2", 2)
     final = mirror.manifest("3-changed", 3, change=(0, "fr"))

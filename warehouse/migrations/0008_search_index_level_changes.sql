@@ -1,4 +1,4 @@
--- Migration 7: the full-text index becomes tables of our own, updated per document
+-- Migration 8: the full-text index becomes tables of our own, updated per document
 -- (issue 16). DuckDB's fts extension can only rebuild its index over every segment, which
 -- made each run's cost grow with the corpus; warehouse/search.py keeps the postings of the
 -- documents a run loads and ranks with BM25 in SQL. The extension's index is dropped.

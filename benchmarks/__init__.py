@@ -1,1 +1,0 @@
-"""Benchmarks, each runnable as a script (``python benchmarks/NAME.py``)."""
