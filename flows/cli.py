@@ -124,7 +124,8 @@ def cli() -> None:
     default="snapshot",
     show_default=True,
     help="'snapshot' (bundled), 'itu' (ITU's server), another source of the registry, "
-    "or a mirror folder or manifest.",
+    "a mirror folder or manifest, or a folder of files named as ITU names them "
+    "(T-REC-E.119-201704-I!!MSW-E.docx) or NAME.LANG.EXT.",
 )
 @click.option(
     "--resolution",
