@@ -4,10 +4,10 @@ Every DuckDB error that can reach a user is turned into a :class:`DatabaseError`
 names the database file, so the CLI can print one line and exit.
 
 Read-only connections are a sandbox, since the ``sql`` command runs whatever a user
-types on them: extensions are neither installed nor loaded automatically, the ``fts``
-extension is loaded from its wheel first, then external access (files, network) is
-disabled and the configuration locked, so ``read_text``, ``read_csv``, ``glob``, ``COPY``,
-``ATTACH`` or ``SET`` cannot reach outside the database. See :func:`sandbox`.
+types on them: extensions are neither installed nor loaded automatically, external
+access (files, network) is disabled and the configuration locked, so ``read_text``,
+``read_csv``, ``glob``, ``COPY``, ``ATTACH`` or ``SET`` cannot reach outside the database.
+See :func:`sandbox`.
 
 The schema is versioned: ``schema_version`` holds one row per applied migration (see
 ``warehouse/migrations``). Writers migrate a database forward (on a staged copy, see
@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
@@ -77,56 +76,15 @@ def connect(path: Path | str, read_only: bool = False) -> duckdb.DuckDBPyConnect
     return con
 
 
-def fts_extension() -> Path | None:
-    """Return the ``fts`` extension file shipped for this DuckDB version, if installed."""
-    try:
-        root = files("duckdb_extension_fts")
-    except ModuleNotFoundError:
-        return None
-    candidate = root / "extensions" / f"v{duckdb.__version__}" / "fts.duckdb_extension"
-    return Path(str(candidate)) if candidate.is_file() else None
-
-
-def fts_loaded(con: duckdb.DuckDBPyConnection) -> bool:
-    """Say whether the ``fts`` extension's functions are available on ``con``."""
-    row = con.execute(
-        "SELECT count(*) FROM duckdb_functions() WHERE function_name = 'create_fts_index'"
-    ).fetchone()
-    return bool(row and row[0])
-
-
-def load_fts(con: duckdb.DuckDBPyConnection) -> bool:
-    """Load the ``fts`` extension from its wheel; ``False`` if it is missing or refused.
-
-    A sandboxed connection had it loaded before it was locked (it cannot read the file
-    any more), so an extension already there counts as loaded.
-    """
-    try:
-        if fts_loaded(con):
-            return True
-    except duckdb.Error:
-        return False
-    extension = fts_extension()
-    if extension is None:
-        return False
-    try:
-        con.execute(f"LOAD '{extension}'")
-    except duckdb.Error:
-        return False
-    return True
-
-
 def sandbox(con: duckdb.DuckDBPyConnection) -> None:
     """Shut a read-only connection off from files, the network and its own settings.
 
-    The ``fts`` extension is loaded first (from its wheel: its file cannot be read once
-    external access is off); then ``enable_external_access`` is turned off and
-    ``lock_configuration`` on, so no ``SET`` can turn it back. A connection to a file
-    another reader of this process already locked shares that instance, already locked.
+    ``enable_external_access`` is turned off and ``lock_configuration`` on, so no ``SET``
+    can turn it back. A connection to a file another reader of this process already locked
+    shares that instance, already locked.
     """
     if _locked(con):
         return
-    load_fts(con)
     try:
         con.execute("SET enable_external_access = false")
         con.execute("SET lock_configuration = true")

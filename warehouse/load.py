@@ -275,7 +275,7 @@ def load_run(
         with staged(path) as con:
             migrate(con)
             changed = _load(con, run, resolutions, documents, frames, run_params)
-            refresh_search(con)
+            refresh_search(con, frames["documents"]["doc_id"].to_list())
             if qa:
                 findings = qa_into(con, run.run_id, resolutions)
     except DatabaseError as exc:
