@@ -415,3 +415,22 @@ def test_a_label_alone_is_a_clause_of_its_own_text() -> None:
         body([sp("Heading1", t("1\tScope")), sp("Headingb", t("1)\t")), sp("Normal", t("x"))])
     )
     assert clauses(doc) == [("1", "1", "Scope"), ("1.1", "1)", "1)\t\nx")]
+
+
+def test_text_above_a_table_of_contents_on_its_page_stays() -> None:
+    doc = parse(
+        body(
+            [
+                sp("Rectitle", t("A short Recommendation")),
+                sp("Headingb", t("Summary")),
+                sp("Normal", t("This summary shares its page with the contents.")),
+                sp("Normal", t("It has two paragraphs.")),
+                sp("Normal", t("Contents")),
+                sp("TOC1", t("1\tScope\t1")),
+                sp("Heading1", t("1\tScope")),
+            ]
+        )
+    )
+    assert dict(doc.set_aside) == {"toc": 2}
+    assert keys(doc, Level.SECTION) == ["title", "summary", "body"]
+    assert "It has two paragraphs." in doc.text and "Contents" not in doc.text
