@@ -46,12 +46,14 @@ from corpus.fetch.registry import MANIFEST_NAME
 from corpus.fetch.store import FetchRecord
 from corpus.model import Lang, SegmentedDocument, SourceFile
 from corpus.parse import parse_document
+from corpus.progress import progress
 from corpus.segment import segment_document
 from flows.fetch import gather_sources
 from warehouse.changes import SourceState, loaded_documents, plan_skips
 from warehouse.load import LoadStats, PairSimilarities, RunRecord, load_run
-from warehouse.qa.run import run_qa
+from warehouse.publish import run_lock
 from warehouse.report.render import Reports, write_reports
+from warehouse.restore import keep_last_good
 from warehouse.similarity import pair_similarities
 
 __all__ = ["DEFAULT_CACHE_DIR", "MANIFEST_NAME", "RunReport", "build_corpus", "run_signature"]
@@ -87,6 +89,10 @@ class RunReport:
     #: resolution, and why a page could not be written.
     reports: dict[str, Path] = field(default_factory=dict)
     reports_failed: dict[str, str] = field(default_factory=dict)
+    #: ``resolution:lang`` the run could not read whose stored version it kept -> the run
+    #: that loaded that version (aligned again with the others when its resolution was
+    #: rebuilt, so it stays in every view and export).
+    kept: dict[str, str] = field(default_factory=dict)
 
 
 def run_signature(
@@ -134,7 +140,9 @@ def shared_encoder(spec: str) -> SentenceEncoder:
 @task(name="parse", cache_policy=NO_CACHE)
 def parse_task(source: SourceFile, data: bytes) -> SegmentedDocument:
     """Parse one raw file (already checked) and segment it into its hierarchy."""
-    return segment_document(parse_document(source, data))
+    doc = segment_document(parse_document(source, data))
+    progress(f"parsed {source.resolution}:{source.lang}: {len(doc.segments)} segments")
+    return doc
 
 
 def embed_task(
@@ -184,15 +192,17 @@ def load_task(
     groups: Sequence[Group],
     similarities: PairSimilarities,
     fetches: Sequence[FetchRecord],
+    qa: bool,
 ) -> LoadStats:
-    """Load the run into DuckDB in one transaction, published by an atomic swap."""
-    return load_run(db, run, docs, groups, similarities=similarities, fetches=fetches)
+    """Load the run into DuckDB in one transaction and, with ``qa``, check it.
 
-
-@task(name="qa", cache_policy=NO_CACHE)
-def qa_task(db: Path, resolutions: Sequence[str]) -> tuple[str, int]:
-    """Run the translation QA checks on the run just loaded and store the findings."""
-    return run_qa(db, resolutions=resolutions)
+    The checks run on the same staged copy, so the corpus and its findings are published
+    together by one atomic swap: a kill at any point leaves both as they were, or both new.
+    """
+    progress(f"loading {len(docs)} documents and {len(groups)} groups")
+    stats = load_run(db, run, docs, groups, similarities=similarities, fetches=fetches, qa=qa)
+    progress(f"published run {run.run_id}")
+    return stats
 
 
 @task(name="report", cache_policy=NO_CACHE)
@@ -215,8 +225,14 @@ def build_corpus(
     sources_config: Path | None = None,
     cache_dir: Path | None = DEFAULT_CACHE_DIR,
     incremental: bool = True,
+    wait: bool = False,
 ) -> RunReport:
     """Build the corpus from ``source`` into the database ``db``.
+
+    The run holds the database's run lock from start to end (a second run fails at once,
+    or waits with ``wait``). A language that cannot be read keeps its stored version: in
+    a rebuilt resolution it is read back and aligned with the others (see
+    :func:`warehouse.restore.keep_last_good`).
 
     Args:
         db: the DuckDB file to load.
@@ -234,7 +250,38 @@ def build_corpus(
             relative to the working directory); ``None`` keeps vectors for this run only.
         incremental: skip the resolutions whose sources are unchanged (default); ``False``
             rebuilds everything the source has.
+        wait: wait for a run already building ``db`` instead of failing at once.
     """
+    with run_lock(db, wait=wait):
+        return _build(
+            db,
+            manifest,
+            encoder,
+            languages,
+            resolutions,
+            source,
+            fallback,
+            raw_store,
+            sources_config,
+            cache_dir,
+            incremental,
+        )
+
+
+def _build(
+    db: Path,
+    manifest: Path | None,
+    encoder: str,
+    languages: Sequence[Lang] | None,
+    resolutions: Sequence[str] | None,
+    source: str,
+    fallback: str | None,
+    raw_store: Path | None,
+    sources_config: Path | None,
+    cache_dir: Path | None,
+    incremental: bool,
+) -> RunReport:
+    """The body of :func:`build_corpus`, under the run lock."""
     logger = get_run_logger()
     started = datetime.now(UTC)
     run_id = f"{started:%Y%m%dT%H%M%SZ}-{uuid.uuid4().hex[:8]}"
@@ -272,13 +319,19 @@ def build_corpus(
         except Exception as exc:  # a bug in one language must not sink the other five
             missing[result.key] = f"internal error: {exc!r}"
             logger.exception("failed on %s", result.key)
+    progress(f"parsed {len(segmented)} of {len(parsed)} documents")
     by_resolution: dict[str, dict[Lang, SegmentedDocument]] = defaultdict(dict)
     for doc in segmented:
         by_resolution[doc.document.resolution][doc.document.lang] = doc
+    to_align, last_good = keep_last_good(db, by_resolution, missing)
+    for where, run_id in last_good.items():
+        logger.warning("%s: keeping its version of run %s", where, run_id)
     aligning: list[PrefectFuture[Aligned]] = [
-        align_task.submit(res, docs, encoder, cache_dir) for res, docs in by_resolution.items()
+        align_task.submit(res, docs, encoder, cache_dir) for res, docs in to_align.items()
     ]
     aligned = [f.result() for f in aligning]  # with nothing to align, no encoder is loaded
+    for a in aligned:
+        progress(f"aligned {a.resolution}: {len(a.groups)} groups")
     groups = [g for a in aligned for g in a.groups]
     similarities: PairSimilarities = {k: v for a in aligned for k, v in a.similarities.items()}
     embedded = sum(a.embedded for a in aligned)
@@ -310,14 +363,18 @@ def build_corpus(
             "source": gathered.source,
             "fallback": gathered.fallbacks,
             "fetched": statuses,
+            "kept": last_good,
         },
         missing=missing,
     )
     stats, findings, reports = None, None, Reports({}, {})
     if segmented or skipped:
-        stats = load_task(db, run, segmented, groups, similarities, gathered.records)
-    if segmented:  # with every resolution skipped, the last findings still hold
-        findings = qa_task(db, sorted(by_resolution))[1]
+        # With every resolution skipped, the last findings still hold: no QA.
+        stats = load_task(
+            db, run, segmented, groups, similarities, gathered.records, bool(segmented)
+        )
+        findings = stats.findings
+    if segmented:
         reports = report_task(db, sorted(by_resolution))
     return RunReport(
         run_id=run.run_id,
@@ -337,4 +394,5 @@ def build_corpus(
         reused=reused,
         reports=reports.written,
         reports_failed=reports.failed,
+        kept=last_good,
     )

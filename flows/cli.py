@@ -27,6 +27,9 @@ from corpus.config import DEFAULT_EMBEDDING_CACHE
 from corpus.errors import CorpusError
 from corpus.model import LANGS, Lang, Level, is_lang
 
+#: Exit status of a run that published but could not read some language (see ``run``).
+PARTIAL = 3
+
 #: Where the corpus database lives unless ``--db`` or ``ITU_CORPUS_DB`` says otherwise.
 DEFAULT_DB = Path("data/itu-corpus.duckdb")
 
@@ -185,6 +188,11 @@ def cli(debug: bool) -> None:
     help="Rebuild every resolution, even those whose sources are unchanged.",
 )
 @runner_options
+@click.option(
+    "--wait",
+    is_flag=True,
+    help="If another run is building the database, wait for it instead of failing at once.",
+)
 def run(
     db: Path,
     manifest: Path | None,
@@ -201,13 +209,19 @@ def run(
     runner: str,
     dask_address: str | None,
     dask_workers: int | None,
+    wait: bool,
 ) -> None:
     """Run the build_corpus flow on the sources and load the database.
 
     Resolutions whose sources are unchanged since they were loaded (same sha256, same
-    encoder and max-align) are skipped unless --full is given.
+    encoder and max-align) are skipped unless --full is given. Exit status: 0 when every
+    language was read, 3 when some could not be (their last good version is kept), 1 when
+    the run failed and published nothing.
     """
     _offline_defaults()
+    from corpus.progress import enable
+
+    enable()
     from flows.build_corpus import build_corpus
     from flows.ephemeral import tie_server_to_process
     from flows.runners import make_task_runner
@@ -229,6 +243,7 @@ def run(
         sources_config=sources_config,
         cache_dir=None if no_embedding_cache else embedding_cache,
         incremental=not full,
+        wait=wait,
     )
     click.echo(
         f"run {report.run_id}: {report.documents} documents, {report.groups} groups, "
@@ -251,8 +266,12 @@ def run(
         )
         for where, reason in report.fallbacks.items():
             click.echo(f"fallback {where}: {report.source} failed: {reason}", err=True)
+    for where, run_id in report.kept.items():
+        click.echo(f"kept {where}: its version of run {run_id} (not read in this run)", err=True)
     if report.documents == 0 and not report.skipped:
         raise click.ClickException("no document could be read; the database was not changed")
+    if report.missing:
+        raise click.exceptions.Exit(PARTIAL)
 
 
 @cli.command()
