@@ -324,8 +324,8 @@ def _build(
     for doc in segmented:
         by_resolution[doc.document.resolution][doc.document.lang] = doc
     to_align, last_good = keep_last_good(db, by_resolution, missing)
-    for where, run_id in last_good.items():
-        logger.warning("%s: keeping its version of run %s", where, run_id)
+    for where, kept_run in last_good.items():
+        logger.warning("%s: keeping its version of run %s", where, kept_run)
     aligning: list[PrefectFuture[Aligned]] = [
         align_task.submit(res, docs, encoder, cache_dir) for res, docs in to_align.items()
     ]

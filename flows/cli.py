@@ -658,11 +658,13 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _run(argv: Sequence[str] | None) -> int:
     """:func:`main` without the signal handlers: run the command, turn errors into one line."""
     try:
-        cli.main(
+        status = cli.main(
             args=list(argv) if argv is not None else None,
             prog_name="itu-corpus",
             standalone_mode=False,
         )
+        if isinstance(status, int) and status:  # a command's click.exceptions.Exit(3)
+            return status
     except click.exceptions.Exit as exc:
         return int(exc.exit_code)
     except (click.exceptions.Abort, KeyboardInterrupt) as exc:

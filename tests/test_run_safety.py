@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
+import sys
 import threading
 import time
 from pathlib import Path
@@ -9,7 +13,11 @@ from pathlib import Path
 import pytest
 
 from corpus.errors import DatabaseError
+from tests.warehouse_corpus import load_real_corpus
+from warehouse.db import query
 from warehouse.publish import run_lock, run_lock_path
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def test_a_second_run_fails_at_once_naming_the_lock(tmp_path: Path) -> None:
@@ -45,3 +53,84 @@ def test_with_wait_a_second_run_waits_for_the_first(tmp_path: Path) -> None:
         order.append("second started")
     thread.join()
     assert order == ["first done", "second started"]
+
+
+# A writer in another process that loads run-2 (the hand-made fixture) with its QA and
+# stops at POINT, waiting to be killed: inside the load transaction, inside the QA, just
+# before the swap, just after it.
+KILLED_WRITER = """
+import sys
+from pathlib import Path
+from tests.test_warehouse import all_documents, all_groups, run_record
+from warehouse import load, publish
+
+def pause():
+    print("paused", flush=True)
+    sys.stdin.readline()
+
+point = sys.argv[2]
+if point == "load":
+    real_insert = load._insert
+    def insert(con, table, frame):
+        real_insert(con, table, frame)
+        if table == "alignment_members":
+            pause()
+    load._insert = insert
+elif point == "qa":
+    real_qa = load.qa_into
+    def qa(*args):
+        pause()
+        return real_qa(*args)
+    load.qa_into = qa
+else:
+    real_publish = publish._publish
+    def swap(stage, path):
+        if point == "swap":
+            pause()
+        real_publish(stage, path)
+        if point == "after":
+            pause()
+    publish._publish = swap
+load.load_run(Path(sys.argv[1]), run_record("run-2"), all_documents(), all_groups(), qa=True)
+"""
+
+
+def latest_run_and_findings(db: Path) -> tuple[str, int]:
+    [(run_id, findings)] = query(
+        db,
+        """SELECT r.run_id, (SELECT count(*) FROM qa_findings AS f WHERE f.run_id = r.run_id)
+           FROM runs AS r ORDER BY r.started_at DESC LIMIT 1""",
+    )[1]
+    return str(run_id), int(findings)
+
+
+@pytest.mark.parametrize(
+    ("point", "latest"),
+    [("load", "run-real"), ("qa", "run-real"), ("swap", "run-real"), ("after", "run-2")],
+)
+def test_a_kill_at_any_point_leaves_the_latest_run_with_its_findings(
+    tmp_path: Path, point: str, latest: str
+) -> None:
+    """The bundled corpus with its findings, then a run killed at ``point``."""
+    db = load_real_corpus(tmp_path / "corpus.duckdb", qa=True)
+    run_id, findings = latest_run_and_findings(db)
+    assert run_id == "run-real" and findings > 0
+    writer = subprocess.Popen(
+        [sys.executable, "-c", KILLED_WRITER, str(db), point],
+        cwd=ROOT,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert writer.stdout is not None
+        assert writer.stdout.readline() == "paused\n"
+        os.kill(writer.pid, signal.SIGKILL)
+        writer.wait(timeout=30)
+    finally:
+        writer.kill()
+    run_id, now = latest_run_and_findings(db)
+    assert run_id == latest
+    assert now == findings if latest == "run-real" else now > 0  # run-2: checked, then swapped
+    with run_lock(db):  # the kernel released the dead writer's locks
+        pass
