@@ -25,5 +25,6 @@ def progress(message: str) -> None:
     """Print one progress line on stderr, if enabled."""
     if not _on:
         return
-    with _lock:
-        print(f"{time.strftime('%H:%M:%S')} {message}", file=sys.stderr, flush=True)
+    with _lock:  # not print(): a Prefect flow with log_prints turns prints into log records
+        sys.stderr.write(f"{time.strftime('%H:%M:%S')} {message}\n")
+        sys.stderr.flush()
