@@ -26,12 +26,9 @@ from alignment.bertalign_core import (
     mean_windows,
 )
 from alignment.encoders import EmbeddingCache
-from alignment.model import Bead, Group, Method, group_id
+from alignment.model import PIVOT_ORDER, Bead, Group, Method, group_id
 from alignment.profile import Profile, align_profile
 from corpus.model import LANGS, Lang, Level, Segment, SegmentedDocument
-
-#: Order in which a pivot is chosen: the first language present in a unit.
-PIVOT_ORDER: tuple[Lang, ...] = ("en", "fr", "es", "ru", "ar", "zh")
 
 Members = dict[Lang, list[Segment]]
 

@@ -4,7 +4,7 @@ Usage: ``.venv/bin/python benchmarks/qa_defects.py [--keep DIR]``
 
 1. Copies the six UDHR files (and Resolution 130, for the clean run) into a temporary
    folder with a manifest of their own.
-2. Builds two databases with ``itu-corpus run --manifest …``: the clean copy (UDHR and
+2. Builds two databases with ``itu-corpus run --source MANIFEST``: the clean copy (UDHR and
    Resolution 130) and the UDHR with defects injected: changed numbers, dropped
    paragraphs, avoided or swapped terms, inconsistent repeats, text left in another
    language, truncations, glued revision residue and typography slips, several of each,
@@ -296,7 +296,7 @@ def _toml(value: object) -> str:
 def build(manifest: Path, db: Path) -> list[QAGroup]:
     exe = Path(sys.executable).parent / "itu-corpus"
     done = subprocess.run(
-        [str(exe), "run", "--db", str(db), "--manifest", str(manifest)],
+        [str(exe), "run", "--db", str(db), "--source", str(manifest)],
         capture_output=True,
         text=True,
         check=False,

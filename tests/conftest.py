@@ -8,12 +8,10 @@ import shutil
 import socket
 import tempfile
 
+from corpus.environment import stay_offline
+
 # Before anything imports Prefect or a model library: stay offline and quiet.
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
-os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
-os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "180")
-os.environ.setdefault("DO_NOT_TRACK", "1")
+stay_offline()
 # Runs that use the default embedding store write it here, not into the checkout: one
 # store per test session, empty at its start, as on a fresh clone.
 os.environ["ITU_CORPUS_EMBEDDING_CACHE"] = tempfile.mkdtemp(prefix="itu-corpus-embeddings-")

@@ -9,23 +9,24 @@ from __future__ import annotations
 
 import json
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Final
 
 import duckdb
 
 from corpus.errors import DatabaseError
-from corpus.model import LANGS, Lang, is_lang
-from warehouse.db import first_line, migrate, query
+from corpus.model import LANGS, Lang, Level, is_lang
+from warehouse.changes import SegmentChange, read_run_changes
+from warehouse.db import first_line, migrate, query, transaction
+from warehouse.display import clip
 from warehouse.publish import staged
 from warehouse.qa.model import SEVERITIES, Finding, QAGroup, TermCandidate
 from warehouse.qa.registry import ALL, CHECKS
-from warehouse.qa.stale import RUN_CHANGE
 from warehouse.qa.terms import mine_term_candidates
 
 #: Level order of the warehouse, coarse to fine.
-_LEVELS: Final = ("section", "clause", "paragraph", "sentence")
+LEVELS: Final = tuple(level.value for level in Level)
 #: Groups of this level feed term mining: short texts make associations sharper.
 TERM_LEVEL: Final = "sentence"
 
@@ -42,15 +43,15 @@ ORDER BY m.group_id, m.lang, m.ord
 """
 
 
-_CHANGES_SQL: Final = """
-SELECT segment_id, change FROM segment_changes
-WHERE change <> 'removed'
-  AND run_id = (SELECT run_id FROM runs ORDER BY started_at DESC LIMIT 1)
-"""
-
-
-def read_groups(db_path: Path | str) -> list[QAGroup]:
+def read_groups(
+    db_path: Path | str, run_changes: Mapping[str, SegmentChange] | None = None
+) -> list[QAGroup]:
     """Read every aligned group of the warehouse, with its members' ids, labels and meta.
+
+    Args:
+        db_path: The warehouse.
+        run_changes: What the checked run added or changed, by segment id (see
+            :func:`warehouse.changes.run_changes`); each group gets its members' entries.
 
     Raises:
         DatabaseError: the database is missing or lacks the warehouse tables.
@@ -64,11 +65,9 @@ def read_groups(db_path: Path | str) -> list[QAGroup]:
     for row in member_rows:
         members[str(row[0])].append(row)
     _, group_rows = query(db_path, _GROUPS_SQL)
-    # What the latest run added or changed, for the stale-translation check.
-    _, change_rows = query(db_path, _CHANGES_SQL)
-    run_changes = {str(seg): str(change) for seg, change in change_rows}
-    groups = [_group(row, members[str(row[0])], doc_langs, run_changes) for row in group_rows]
-    groups.sort(key=lambda g: (g.resolution, _LEVELS.index(g.level), g.position, g.group_id))
+    changes = run_changes or {}
+    groups = [_group(row, members[str(row[0])], doc_langs, changes) for row in group_rows]
+    groups.sort(key=lambda g: (g.resolution, LEVELS.index(g.level), g.position, g.group_id))
     return groups
 
 
@@ -76,7 +75,7 @@ def _group(
     row: tuple[Any, ...],
     members: list[tuple[Any, ...]],
     doc_langs: dict[str, set[str]],
-    run_changes: dict[str, str] | None = None,
+    run_changes: Mapping[str, SegmentChange],
 ) -> QAGroup:
     group_id, resolution, level, key, position, method, confidence = row[:7]
     texts: dict[Lang, str] = {
@@ -102,8 +101,6 @@ def _group(
                 str(k): "; ".join(map(str, v)) if isinstance(v, list) else str(v)
                 for k, v in parsed.items()
             }
-        if run_changes and str(seg_id) in run_changes:
-            meta.setdefault(str(seg_id), {})[RUN_CHANGE] = run_changes[str(seg_id)]
     return QAGroup(
         group_id=str(group_id),
         resolution=str(resolution),
@@ -115,6 +112,12 @@ def _group(
         labels=labels,
         keys=keys,
         segment_meta=meta,
+        run_changes={
+            seg: run_changes[seg]
+            for seg_ids in ids.values()
+            for seg in seg_ids
+            if seg in run_changes
+        },
         confidence=None if confidence is None else float(confidence),
         method=str(method),
         position=int(position),
@@ -195,8 +198,7 @@ def write_findings(
     try:
         with staged(db_path) as con:
             migrate(con)
-            con.begin()
-            try:
+            with transaction(con):
                 con.execute("DELETE FROM qa_findings WHERE run_id = ?", [run_id])
                 con.execute("DELETE FROM term_candidates WHERE run_id = ?", [run_id])
                 if finding_rows:  # DuckDB refuses an empty executemany
@@ -206,10 +208,6 @@ def write_findings(
                         "INSERT INTO term_candidates VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                         term_rows,
                     )
-                con.commit()
-            except BaseException:
-                con.rollback()
-                raise
     except duckdb.Error as exc:
         raise DatabaseError(
             f"cannot write QA findings ({first_line(exc)})", path=str(db_path)
@@ -225,13 +223,28 @@ LEFT JOIN alignment_groups AS g USING (group_id)
 """
 
 
-def run_qa(db_path: Path | str, checks: Iterable[str] = ALL) -> tuple[str, int]:
-    """Check the latest run of the warehouse and store its findings and term candidates.
+def run_qa(
+    db_path: Path | str,
+    checks: Iterable[str] = ALL,
+    *,
+    run_id: str | None = None,
+    changes: Mapping[str, SegmentChange] | None = None,
+) -> tuple[str, int]:
+    """Check a run of the warehouse and store its findings and term candidates.
+
+    Args:
+        db_path: The warehouse.
+        checks: The names of the checks to run.
+        run_id: The run the findings belong to (default: the latest).
+        changes: What that run added or changed, by segment id (the pipeline passes what
+            its load reported); ``None`` reads it from the warehouse's history.
 
     Returns the run id and the number of findings.
     """
-    groups = read_groups(db_path)
-    run_id = latest_run(db_path)
+    run_id = run_id or latest_run(db_path)
+    if changes is None:
+        changes = read_run_changes(db_path, run_id)
+    groups = read_groups(db_path, changes)
     findings = run_checks(groups, checks)
     write_findings(db_path, run_id, findings, mine_terms(groups))
     return run_id, len(findings)
@@ -283,9 +296,5 @@ def qa_report(db_path: Path | str, top: int = 20, run_id: str | None = None) -> 
         lines.append(f"top {len(top_rows)} findings:")
     for severity, check, resolution, level, key, lang, evidence in top_rows:
         where = f"{resolution or '?'} {level or '?'} {key or '?'} {lang or '-'}"
-        lines.append(f"  {severity:<7} {check:<11} {where}: {_clip(str(evidence), 110)}")
+        lines.append(f"  {severity:<7} {check:<11} {where}: {clip(evidence, 110)}")
     return "\n".join(lines)
-
-
-def _clip(text: str, width: int) -> str:
-    return text if len(text) <= width else text[: width - 1] + "…"
