@@ -11,7 +11,7 @@ DB ?=
 # server of `make serve` gets them from there.
 OFFLINE = $(shell $(BIN)/python -m corpus.environment)
 
-.PHONY: demo test lint typecheck pytest install clean serve
+.PHONY: demo test lint typecheck pytest install clean serve browser
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 12), "need Python >= 3.12, found " + sys.version.split()[0]' \
@@ -56,7 +56,14 @@ lint: install
 typecheck: install
 	$(BIN)/mypy
 
-pytest: install
+# The review page's browser test needs Debian's chromium: installed here when missing and
+# possible (root with apt-get, as in CI); otherwise the test is skipped with a message.
+browser:
+	@command -v chromium >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 \
+		&& apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; } \
+		|| echo "chromium is not installed: the browser tests will be skipped" >&2
+
+pytest: install browser
 	$(BIN)/python -m pytest
 
 test: lint typecheck pytest

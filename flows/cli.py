@@ -378,6 +378,29 @@ def qa(db: Path, top: int, checks: str | None) -> None:
 
 
 @cli.command()
+@click.option("--resolution", required=True, help="The resolution to review (e.g. 130, udhr).")
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="The HTML file to write (default: reports/<resolution>.html beside the database).",
+)
+@db_option
+def report(resolution: str, out: Path | None, db: Path) -> None:
+    """Write the review page of a resolution: one self-contained HTML file.
+
+    The language versions side by side, clause by clause, with the QA findings marked
+    where they are; it opens by double-click, with no network, and can be mailed.
+    """
+    from warehouse.report.render import report_path, write_review
+
+    target = out or report_path(db, resolution)
+    review = write_review(db, resolution, target)
+    findings = sum(len(row.all_findings) for row in review.rows)
+    click.echo(f"{len(review.rows)} rows, {findings} findings: review page written to {target}")
+
+
+@cli.command()
 @db_option
 def migrate(db: Path) -> None:
     """Upgrade the database to this program's schema (a copy is migrated, then swapped in)."""

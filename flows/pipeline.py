@@ -252,9 +252,15 @@ def load(
     return load_run(db, run, docs, groups, similarities=similarities, fetches=fetches)
 
 
-def check(db: Path, run_id: str, changes: Mapping[str, SegmentChange]) -> int:
-    """Step 6: run the QA checks on the run just loaded, given what it changed; findings."""
-    return run_qa(db, run_id=run_id, changes=changes)[1]
+def check(
+    db: Path, run_id: str, rebuilt: Sequence[str], changes: Mapping[str, SegmentChange]
+) -> int:
+    """Step 6: check the run just loaded, given what it rebuilt and changed; its findings.
+
+    The checks read the rebuilt resolutions (and the corpus-wide ones everything); the
+    findings of the other resolutions are carried over (see :func:`warehouse.qa.run.qa_into`).
+    """
+    return run_qa(db, resolutions=rebuilt, changes=changes, run_id=run_id)[1]
 
 
 # --- the wiring -----------------------------------------------------------------------------
@@ -297,7 +303,7 @@ def build(config: RunConfig, steps: Steps | None = None) -> RunReport:
     if docs or plan.skipped:
         stats = steps.call(load, config.db, run, docs, aligned, gathered.records)
     if docs and stats is not None:  # with every resolution skipped, the last findings still hold
-        findings = steps.call(check, config.db, run.run_id, stats.changes)
+        findings = steps.call(check, config.db, run.run_id, run.summary.built, stats.changes)
     return RunReport(
         run_id=run.run_id,
         signature=run.signature,

@@ -18,6 +18,7 @@ os.environ["ITU_CORPUS_EMBEDDING_CACHE"] = tempfile.mkdtemp(prefix="itu-corpus-e
 atexit.register(shutil.rmtree, os.environ["ITU_CORPUS_EMBEDDING_CACHE"], ignore_errors=True)
 
 from collections.abc import Iterator
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
@@ -70,3 +71,17 @@ def closed_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def qa_corpus_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The bundled corpus built by the plain pipeline (no Prefect), QA findings included.
+
+    Shared by the session: tests only read it (or copy it).
+    """
+    from flows.config import RunConfig
+    from flows.pipeline import build
+
+    path = tmp_path_factory.mktemp("qa-corpus") / "corpus.duckdb"
+    build(RunConfig(db=path))
+    return path

@@ -8,19 +8,15 @@ import pytest
 
 from corpus.model import Level
 from flows.cli import main
-from flows.config import RunConfig
-from flows.pipeline import build
 from warehouse import search
 from warehouse.db import query
 from warehouse.search import concordance, index_body, query_body
 
 
 @pytest.fixture(scope="module")
-def corpus_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The bundled corpus, built by the plain pipeline (no Prefect) into a real DuckDB file."""
-    path = tmp_path_factory.mktemp("concordance") / "corpus.duckdb"
-    build(RunConfig(db=path))
-    return path
+def corpus_db(qa_corpus_db: Path) -> Path:
+    """The session's bundled corpus, built by the plain pipeline."""
+    return qa_corpus_db
 
 
 def ids(result: search.Concordance) -> list[str]:

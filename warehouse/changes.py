@@ -29,9 +29,15 @@ from warehouse.runs import RunSignature, RunSummary
 #: What a run did to a segment it kept: gave it its first text, or a new one.
 SegmentChange = Literal["added", "changed"]
 
-#: The segments run $1 added or changed (removed ones are no group's members any more).
+#: The segments run $1 added or changed: the versions it opened (a lookup on
+#: ``segment_versions_from_run``), ``changed`` when it closed an earlier one.
 RUN_CHANGES_SQL: Final = """
-SELECT segment_id, change FROM segment_changes WHERE run_id = $1 AND change <> 'removed'
+SELECT n.segment_id,
+       CASE WHEN EXISTS (SELECT 1 FROM segment_versions AS o
+                         WHERE o.segment_id = n.segment_id AND o.valid_to_run = n.valid_from_run)
+            THEN 'changed' ELSE 'added' END
+FROM segment_versions AS n
+WHERE n.valid_from_run = $1
 """
 
 
