@@ -295,9 +295,9 @@ def build(config: RunConfig, steps: Steps | None = None) -> RunReport:
         (res, by_lang, config.encoder, config.embedding_cache)
         for res, by_lang in by_resolution.items()
     ]
-    aligned = [
-        _raised(a) for a in steps.map(align_resolution, calls)
-    ]  # nothing to align: no encoder
+    # An alignment failure ends the run (nothing is loaded); with nothing to align, no
+    # encoder is loaded at all.
+    aligned = [_raised(a) for a in steps.map(align_resolution, calls)]
     run = record_run(config, run_id, started, gathered, plan, docs, aligned, missing)
     stats, findings = None, None
     if docs or plan.skipped:
