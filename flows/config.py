@@ -141,7 +141,8 @@ class RunConfig:
         metadata={
             "option": Option(
                 "'snapshot' (bundled), 'itu' (ITU's server), another source of the registry, "
-                "or a mirror folder or manifest.",
+                "a mirror folder or manifest, or a folder of files named as ITU names them "
+                "(T-REC-E.119-201704-I!!MSW-E.docx) or NAME.LANG.EXT.",
                 ("--source",),
                 _text,
             )

@@ -18,7 +18,7 @@ from tests.browser import Browser, browser, find_chromium
 from warehouse.db import query
 from warehouse.report.data import REVIEW_ORDER, read_review
 from warehouse.report.marks import find_spans, marked_html, needles
-from warehouse.report.render import report_path, write_review
+from warehouse.report.render import report_path, write_reports, write_review
 
 #: The page of Resolution 130 must stay small enough to mail.
 MAX_PAGE_BYTES = 2_000_000
@@ -314,3 +314,19 @@ def test_write_review_replaces_the_file_atomically(qa_corpus_db: Path, tmp_path:
     write_review(qa_corpus_db, "udhr", out)
     assert out.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
     assert [p.name for p in tmp_path.iterdir()] == ["r.html"]
+
+
+def test_a_run_writes_one_page_per_rebuilt_resolution(qa_corpus_db: Path, tmp_path: Path) -> None:
+    db = tmp_path / "corpus.duckdb"
+    db.write_bytes(qa_corpus_db.read_bytes())
+    reports = write_reports(db, ["udhr", "130", "e999"])
+    assert reports.written == {
+        "udhr": tmp_path / "reports" / "udhr.html",
+        "130": tmp_path / "reports" / "130.html",
+    }
+    assert all(
+        p.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+        for p in reports.written.values()
+    )
+    assert list(reports.failed) == ["e999"]
+    assert "no resolution 'e999'" in reports.failed["e999"]

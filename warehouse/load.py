@@ -70,6 +70,7 @@ _DOCUMENTS = {
     "title": _STR,
     "n_segments": _INT,
     "run_id": _STR,
+    "set_aside": _STR,
 }
 _SEGMENTS = {
     "segment_id": _STR,
@@ -336,6 +337,7 @@ def _document_frame(documents: Sequence[SegmentedDocument], run_id: str) -> pl.D
                 "title": doc.title,
                 "n_segments": len(sd.segments),
                 "run_id": run_id,
+                "set_aside": json.dumps(dict(doc.set_aside)),
             }
         )
     return pl.DataFrame(rows, schema=_DOCUMENTS)

@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Final
+from typing import Any, Final, NoReturn
 
 import duckdb
 
@@ -44,9 +44,11 @@ class ReviewFinding:
     segment_id: str | None
     evidence: str
     suggestion: str
-    #: The rule that fired and the values compared, when the QA stored them.
+    #: The rule that fired, the value as this language has it and the value the other
+    #: languages have, when the QA stored them (schema 5 on).
     rule: str = ""
-    values: tuple[str, ...] = ()
+    found: str = ""
+    expected: str = ""
     #: Substrings of the text to highlight (values, quoted terms), longest first.
     marks: tuple[str, ...] = ()
 
@@ -157,16 +159,7 @@ def _read(con: duckdb.DuckDBPyConnection, resolution: str, where: str) -> Review
         "SELECT lang, title FROM documents WHERE resolution = $resolution ORDER BY lang", params
     ).fetchall()
     if not docs:
-        known = [
-            r
-            for (r,) in con.execute(
-                "SELECT DISTINCT resolution FROM documents ORDER BY 1"
-            ).fetchall()
-        ]
-        raise InputError(
-            f"no resolution {resolution!r} in the database (it has {', '.join(known) or 'none'})",
-            path=where,
-        )
+        _unknown(con, resolution, where)
     titles = {str(lang): str(title) for lang, title in docs}
     langs = tuple(lang for lang in REVIEW_ORDER if lang in titles)
     levels = [level.value for level in Level]
@@ -198,12 +191,96 @@ def _read(con: duckdb.DuckDBPyConnection, resolution: str, where: str) -> Review
     )
 
 
+def _unknown(con: duckdb.DuckDBPyConnection, resolution: str, where: str) -> NoReturn:
+    known = [
+        r for (r,) in con.execute("SELECT DISTINCT resolution FROM documents ORDER BY 1").fetchall()
+    ]
+    raise InputError(
+        f"no resolution {resolution!r} in the database (it has {', '.join(known) or 'none'})",
+        path=where,
+    )
+
+
+def read_level(
+    path: Path | str, level: Level, resolution: str | None = None
+) -> list[tuple[str, ReviewRow]]:
+    """Every group of one level (of one resolution or all), with the findings under it.
+
+    A group's findings are its own and those of the groups below it (the sentences of
+    a clause), from the latest QA run. Returns ``(resolution, row)`` in document order.
+
+    Raises:
+        InputError: the database holds no such resolution.
+        DatabaseError: the database cannot be read.
+
+    """
+    from warehouse.db import first_line, open_reader
+
+    con = open_reader(path)
+    try:
+        known = [
+            r
+            for (r,) in con.execute(
+                "SELECT DISTINCT resolution FROM documents ORDER BY 1"
+            ).fetchall()
+        ]
+        if resolution is not None and resolution not in known:
+            _unknown(con, resolution, str(path))
+        qa_run = con.execute(_QA_RUN).fetchone()
+        levels = [lvl.value for lvl in Level]
+        out: list[tuple[str, ReviewRow]] = []
+        for res in [resolution] if resolution is not None else known:
+            params = {"resolution": res}
+            groups = con.execute(_GROUPS, {**params, "levels": levels}).fetchall()
+            labels: dict[str, dict[Lang, str]] = defaultdict(dict)
+            for group_id, lang, label in con.execute(_LABELS, params).fetchall():
+                labels[str(group_id)][lang] = str(label)
+            findings = _findings(con, res, str(qa_run[0])) if qa_run else {}
+            parent = {str(g[0]): None if g[6] is None else str(g[6]) for g in groups}
+            under: dict[str, list[ReviewFinding]] = defaultdict(list)
+            for group_id in parent:
+                up: str | None = group_id
+                while up is not None:
+                    under[up].extend(findings.get(group_id, ()))
+                    up = parent.get(up)
+            out += [(str(res), _row(g, labels, under)) for g in groups if g[1] == level.value]
+    except duckdb.Error as exc:
+        raise DatabaseError(f"cannot read the groups ({first_line(exc)})", path=str(path)) from exc
+    finally:
+        con.close()
+    return out
+
+
+def _row(
+    record: tuple[Any, ...],
+    labels: Mapping[str, Mapping[Lang, str]],
+    findings: Mapping[str, Sequence[ReviewFinding]],
+    extra: Sequence[ReviewFinding] = (),
+    sentences: tuple[ReviewRow, ...] = (),
+) -> ReviewRow:
+    """One group's record of ``_GROUPS`` as a row, with its findings in finding order."""
+    group_id, level, key, position, method, confidence, _, *texts = record
+    own = sorted([*findings.get(str(group_id), ()), *extra], key=lambda f: f.number)
+    return ReviewRow(
+        group_id=str(group_id),
+        level=str(level),
+        key=str(key),
+        position=int(position),
+        method=str(method),
+        confidence=None if confidence is None else float(confidence),
+        texts={lang: str(t) for lang, t in zip(LANGS, texts, strict=True) if t is not None},
+        labels=dict(labels.get(str(group_id), {})),
+        findings=tuple(own),
+        sentences=sentences,
+    )
+
+
 def _findings(
     con: duckdb.DuckDBPyConnection, resolution: str, run_id: str
 ) -> dict[str, list[ReviewFinding]]:
     """The findings of ``run_id`` on the resolution, by group id.
 
-    ``rule`` and ``values`` are read when the QA stores them (newer schemas).
+    ``rule``, ``found`` and ``expected`` are read when the QA stores them (schema 5 on).
     """
     columns = {
         str(c)
@@ -211,7 +288,7 @@ def _findings(
             "SELECT column_name FROM information_schema.columns WHERE table_name = 'qa_findings'"
         ).fetchall()
     }
-    extra = [c for c in ("rule", "values") if c in columns]
+    extra = [c for c in ("rule", "found", "expected") if c in columns]
     select = ", ".join(
         [
             "finding_no",
@@ -232,9 +309,8 @@ def _findings(
     ).fetchall()
     out: dict[str, list[ReviewFinding]] = defaultdict(list)
     for number, check, severity, lang, segment_id, evidence, suggestion, group_id, *rest in rows:
-        more = dict(zip(extra, rest, strict=True))
-        rule = str(more.get("rule") or "")
-        values = _as_values(more.get("values"))
+        more = {k: str(v or "") for k, v in zip(extra, rest, strict=True)}
+        found = more.get("found", "")
         out[str(group_id)].append(
             ReviewFinding(
                 number=int(number),
@@ -244,31 +320,13 @@ def _findings(
                 segment_id=segment_id,
                 evidence=str(evidence),
                 suggestion=str(suggestion),
-                rule=rule,
-                values=values,
-                marks=needles(str(check), str(evidence), values),
+                rule=more.get("rule", ""),
+                found=found,
+                expected=more.get("expected", ""),
+                marks=needles(str(check), str(evidence), [found] if found else []),
             )
         )
     return out
-
-
-def _as_values(raw: Any) -> tuple[str, ...]:
-    """The ``values`` column as strings, whether a list, a JSON text or absent."""
-    if raw is None:
-        return ()
-    if isinstance(raw, list | tuple):
-        return tuple(str(v) for v in raw if v is not None and str(v))
-    if isinstance(raw, dict):
-        return tuple(str(v) for v in raw.values() if v is not None and str(v))
-    text = str(raw)
-    if text.startswith(("[", "{")):
-        import json
-
-        try:
-            return _as_values(json.loads(text))
-        except ValueError:
-            pass
-    return (text,) if text else ()
 
 
 def _rows(
@@ -298,8 +356,14 @@ def _rows(
             up = parent.get(up)
         return False
 
+    def repeats_parent(group_id: str) -> bool:
+        # A section made of one paragraph (a title) would show the same texts twice.
+        up = parent.get(group_id)
+        return up is not None and records[group_id][7:] == records[up][7:]
+
     is_row = {
-        g: level[g] in ("section", "clause") or (level[g] == "paragraph" and not in_clause(g))
+        g: level[g] in ("section", "clause")
+        or (level[g] == "paragraph" and not in_clause(g) and not repeats_parent(g))
         for g in records
     }
 
@@ -319,22 +383,7 @@ def _rows(
             placed[home].extend(findings.get(group_id, ()))
 
     def make(group_id: str, subs: tuple[ReviewRow, ...] = ()) -> ReviewRow:
-        _, lvl, key, position, method, confidence, _, *texts = records[group_id]
-        own = sorted(
-            [*findings.get(group_id, ()), *placed.get(group_id, ())], key=lambda f: f.number
-        )
-        return ReviewRow(
-            group_id=group_id,
-            level=str(lvl),
-            key=str(key),
-            position=int(position),
-            method=str(method),
-            confidence=None if confidence is None else float(confidence),
-            texts={lang: str(t) for lang, t in zip(LANGS, texts, strict=True) if t is not None},
-            labels=dict(labels.get(group_id, {})),
-            findings=tuple(own),
-            sentences=subs,
-        )
+        return _row(records[group_id], labels, findings, placed.get(group_id, ()), subs)
 
     def with_sentences(group_id: str) -> ReviewRow:
         row = make(group_id, tuple(make(s) for s in sentences.get(group_id, ())))

@@ -1,9 +1,10 @@
 """Where a finding sits in a text: the strings to highlight, and the text with them marked.
 
 The QA stores a finding's evidence as a sentence for people ("number 2022 extra in fr",
-"avoided term 'Etats Membres' for member-states"). The values it compared are taken from
-the ``values`` column when the QA stores one; otherwise from the evidence: quoted terms,
-the number of a number finding, the quoted passage after the colon.
+"avoided term 'Etats Membres' for member-states"). The value to mark is the ``found``
+column (the value as this language writes it) when the QA stored one; otherwise it is
+taken from the evidence: quoted terms, the number of a number finding, the glued old and
+new text of revision residue, the quoted passage after the colon.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ def needles(check: str, evidence: str, values: Sequence[str] = ()) -> tuple[str,
     Args:
         check: the check's name (``numbers``, ``terminology``, …).
         evidence: the finding's evidence sentence.
-        values: the values the QA compared, when it stored them.
+        values: the values as the text has them, when the QA stored them.
     """
     found: list[str] = [v for v in values if v.strip()]
     if not found:

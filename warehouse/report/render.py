@@ -12,6 +12,7 @@ import datetime as dt
 import json
 import os
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib.metadata import version
 from importlib.resources import files
@@ -21,7 +22,7 @@ from typing import Final
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
-from corpus.errors import DatabaseError
+from corpus.errors import CorpusError, DatabaseError
 from corpus.model import Lang
 from warehouse.qa.model import SEVERITIES
 from warehouse.report.data import REVIEW_ORDER, RTL, Review, ReviewFinding, ReviewRow, read_review
@@ -47,7 +48,8 @@ class Cell:
     lang: Lang
     present: bool
     html: Markup
-    label: str
+    #: The clause label as written (``a)``, ``gf)``), marked when a finding is about it.
+    label: Markup
     findings: tuple[ReviewFinding, ...]
 
     @property
@@ -63,10 +65,19 @@ def cells(row: ReviewRow, findings: tuple[ReviewFinding, ...]) -> list[Cell]:
         mine = tuple(f for f in findings if f.lang == lang)
         text = row.texts.get(lang)
         if text is None:
-            out.append(Cell(lang, False, Markup(""), "", mine))
+            out.append(Cell(lang, False, Markup(""), Markup(""), mine))
             continue
-        spans = find_spans(text, [(f.number, f.severity, f.marks) for f in _by_severity(mine)])
-        out.append(Cell(lang, True, marked_html(text, spans), row.labels.get(lang, ""), mine))
+        marks = [(f.number, f.severity, f.marks) for f in _by_severity(mine)]
+        label = row.labels.get(lang, "")
+        out.append(
+            Cell(
+                lang,
+                True,
+                marked_html(text, find_spans(text, marks)),
+                marked_html(label, find_spans(label, marks)),
+                mine,
+            )
+        )
     return out
 
 
@@ -121,7 +132,8 @@ def render_review(review: Review, generated: dt.datetime | None = None) -> str:
             "severity": f.severity,
             "lang": f.lang,
             "rule": f.rule,
-            "values": list(f.values),
+            "found": f.found,
+            "expected": f.expected,
             "evidence": f.evidence,
             "suggestion": f.suggestion,
         }
@@ -167,3 +179,31 @@ def write_review(path: Path | str, resolution: str, out: Path | str) -> Review:
         partial.unlink(missing_ok=True)
         raise DatabaseError(f"cannot write the review page: {exc}", path=str(out)) from exc
     return review
+
+
+@dataclass(frozen=True, slots=True)
+class Reports:
+    """The review pages a run wrote, and why the others could not be written."""
+
+    written: dict[str, Path]
+    failed: dict[str, str]
+
+
+def write_reports(path: Path | str, resolutions: Sequence[str]) -> Reports:
+    """Write the review page of each resolution beside the database (``reports/R.html``).
+
+    A run calls this for the resolutions it rebuilt. A page that cannot be written is
+    reported with its reason, so one resolution's page does not sink the others (nor
+    the run, whose database is already published).
+    """
+    written: dict[str, Path] = {}
+    failed: dict[str, str] = {}
+    for resolution in resolutions:
+        target = report_path(path, resolution)
+        try:
+            write_review(path, resolution, target)
+        except CorpusError as exc:
+            failed[resolution] = str(exc)
+            continue
+        written[resolution] = target
+    return Reports(written, failed)

@@ -71,7 +71,9 @@
     var html = ids.map(function (id) {
       var f = findings[id];
       if (!f) return "";
-      var values = f.values && f.values.length ? "<p class='what'>values: " + esc(f.values.join(" · ")) + "</p>" : "";
+      var values = f.found || f.expected ? "<p class='what'>" +
+        (f.found ? "found <b>" + esc(f.found) + "</b>" : "") + (f.found && f.expected ? " · " : "") +
+        (f.expected ? "expected <b>" + esc(f.expected) + "</b>" : "") + "</p>" : "";
       return "<h2><span class='sev " + f.severity + "'>" + f.severity + "</span>" + esc(f.check) +
         (f.rule ? " · " + esc(f.rule) : "") + (f.lang ? " · " + f.lang : "") + "</h2>" +
         "<p>" + esc(f.evidence) + "</p>" + values +
@@ -123,5 +125,11 @@
   document.querySelectorAll("input.col-toggle").forEach(function (box) {
     box.addEventListener("change", function () { table.classList.toggle("hide-" + box.value, !box.checked); });
   });
+  // The column headers stick just below the toolbar, whose height depends on the width.
+  function fitHeader() {
+    document.documentElement.style.setProperty("--bar", $("filters").offsetHeight + "px");
+  }
+  window.addEventListener("resize", fitHeader);
+  fitHeader();
   apply();
 })();
