@@ -253,7 +253,7 @@ def load_run(
         with staged(path) as con:
             migrate(con)
             changes = _load(con, run, documents, frames, run_params)
-            refresh_search(con)
+            refresh_search(con, frames["documents"]["doc_id"].to_list())
     except DatabaseError as exc:
         raise DatabaseError(f"{exc.problem}; nothing was loaded", path=str(path)) from exc
     except duckdb.Error as exc:
