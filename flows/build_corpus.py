@@ -20,7 +20,15 @@ from corpus.fetch.acquire import FetchOne
 from corpus.fetch.http import FetchPolicy
 from flows.config import RunConfig
 from flows.fetch import retrying_fetch
-from flows.pipeline import RunReport, align_resolution, build, check, load, parse_source
+from flows.pipeline import (
+    RunReport,
+    align_resolution,
+    build,
+    check,
+    load,
+    parse_source,
+    write_pages,
+)
 from flows.runners import make_task_runner
 
 T = TypeVar("T")
@@ -31,6 +39,7 @@ TASKS: Final[dict[Callable[..., Any], Task[..., Any]]] = {
     align_resolution: task(name="embed and align", cache_policy=NO_CACHE)(align_resolution),
     load: task(name="load", cache_policy=NO_CACHE)(load),
     check: task(name="qa", cache_policy=NO_CACHE)(check),
+    write_pages: task(name="report", cache_policy=NO_CACHE)(write_pages),
 }
 
 

@@ -116,6 +116,10 @@ def run(**values: Any) -> None:
     click.echo(f"signature {report.signature.format()}")
     for resolution, reason in report.skipped.items():
         click.echo(f"skipped {resolution}: {reason}")
+    for resolution, page in report.reports.items():
+        click.echo(f"review page {resolution}: {page}")
+    for resolution, reason in report.reports_failed.items():
+        click.echo(f"no review page for {resolution}: {reason}", err=True)
     for where, reason in report.missing.items():
         click.echo(f"missing {where}: {reason}", err=True)
     if report.fallbacks:

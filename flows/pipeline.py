@@ -46,6 +46,7 @@ from flows.config import RunConfig
 from warehouse.changes import SegmentChange, SourceState, loaded_documents, plan_skips
 from warehouse.load import LoadStats, PairSimilarities, load_run
 from warehouse.qa.run import run_qa
+from warehouse.report.render import Reports, write_reports
 from warehouse.runs import RunRecord, RunSignature, RunSummary
 from warehouse.similarity import pair_similarities
 
@@ -81,6 +82,10 @@ class RunReport:
     skipped: dict[str, str] = field(default_factory=dict)
     #: Vectors read from the persistent embedding store instead of being embedded.
     reused: int = 0
+    #: Review pages written beside the database (resolution -> page), one per rebuilt
+    #: resolution, and why a page could not be written.
+    reports: dict[str, Path] = field(default_factory=dict)
+    reports_failed: dict[str, str] = field(default_factory=dict)
 
 
 class Steps(Protocol):
@@ -263,6 +268,11 @@ def check(
     return run_qa(db, resolutions=rebuilt, changes=changes, run_id=run_id)[1]
 
 
+def write_pages(db: Path, rebuilt: Sequence[str]) -> Reports:
+    """Step 7: the review page of each rebuilt resolution, beside the database."""
+    return write_reports(db, rebuilt)
+
+
 # --- the wiring -----------------------------------------------------------------------------
 
 
@@ -299,11 +309,12 @@ def build(config: RunConfig, steps: Steps | None = None) -> RunReport:
     # encoder is loaded at all.
     aligned = [_raised(a) for a in steps.map(align_resolution, calls)]
     run = record_run(config, run_id, started, gathered, plan, docs, aligned, missing)
-    stats, findings = None, None
+    stats, findings, pages = None, None, Reports({}, {})
     if docs or plan.skipped:
         stats = steps.call(load, config.db, run, docs, aligned, gathered.records)
     if docs and stats is not None:  # with every resolution skipped, the last findings still hold
         findings = steps.call(check, config.db, run.run_id, run.summary.built, stats.changes)
+        pages = steps.call(write_pages, config.db, run.summary.built)
     return RunReport(
         run_id=run.run_id,
         signature=run.signature,
@@ -320,6 +331,8 @@ def build(config: RunConfig, steps: Steps | None = None) -> RunReport:
         statuses=dict(run.summary.fetched),
         skipped=dict(plan.skipped),
         reused=run.summary.reused_embeddings,
+        reports=pages.written,
+        reports_failed=pages.failed,
     )
 
 

@@ -93,7 +93,7 @@ def test_furniture_is_set_aside_and_counted(e119_db: Path, lang: str) -> None:
         "en": ["Table of Contents", "All rights reserved", "SERIES OF ITU-T RECOMMENDATIONS"],
         "fr": ["TABLE DES MATIÈRES", "Tous droits réservés", "Domaine d'application\t"],
         "es": ["ÍNDICE", "Reservados todos los derechos", "Alcance\t"],
-        "ru": ["ПРЕДИСЛОВИЕ", "Сфера применения\t", "Все права сохранены"],
+        "ru": ["ПРЕДИСЛОВИЕ", "СОДЕРЖАНИЕ", "Сфера применения\t", "Все права сохранены"],
         "ar": ["جدول المحتـويات", "جميع الحقوق محفوظة", "E.799-E.750"],
     }[lang]
     for text in furniture:

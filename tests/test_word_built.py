@@ -17,7 +17,7 @@ from corpus.model import Document, Lang, Level
 from corpus.parse import parse_document
 from corpus.parse.word_numbering import Numbering, letters, roman
 from corpus.segment import segment_document
-from tests.test_docx import SOURCE, W_NS, docx, t
+from tests.test_docx import SOURCE, W_NS, dele, docx, ins, t
 
 STYLES = (
     f'<?xml version="1.0" encoding="UTF-8"?><w:styles xmlns:w="{W_NS}">'
@@ -361,3 +361,76 @@ def test_arabic_mirrored_numbers_give_the_keys_of_the_other_languages() -> None:
 )
 def test_number_keys(label: str, lang: Lang, key: str | None) -> None:
     assert number_key(label, lang) == key
+
+
+# --- a proposal with tracked changes, read by its styles -----------------------------------
+
+
+def test_tracked_changes_in_call_sections_are_read_as_in_the_plain_text() -> None:
+    doc = parse(
+        body(
+            [
+                sp("Proposal", t("MOD\tXYZ/1")),
+                sp(
+                    "ResNo",
+                    t("RESOLUTION 99 (REV. "),
+                    dele("DUBAI, 2018"),
+                    ins("BUCHAREST, 2022"),
+                    t(")"),
+                ),
+                sp("Restitle", t("A test resolution")),
+                sp("Call", t("considering")),
+                sp("Normal", t("a)\tthat the first clause stays;")),
+                sp("Normal", dele("b)\tthat this clause goes;")),
+                sp("Normal", dele("c", rid=3), ins("b", rid=4), t(")\tthat this one moves up:")),
+                sp("enumlev1", t("i)\ta sub-item;")),
+                sp("Normal", t("and a closing paragraph.")),
+            ]
+        ),
+        styles=STYLES.format(h1="", h2="").replace(
+            "</w:styles>",
+            '<w:style w:type="paragraph" w:styleId="ResNo"><w:name w:val="Res_No"/></w:style>'
+            '<w:style w:type="paragraph" w:styleId="Restitle"><w:name w:val="Res_title"/>'
+            '</w:style><w:style w:type="paragraph" w:styleId="Call"><w:name w:val="Call"/>'
+            '</w:style><w:style w:type="paragraph" w:styleId="Proposal">'
+            '<w:name w:val="Proposal"/></w:style></w:styles>',
+        ),
+    )
+    assert doc.warnings == ("proposal marker 'MOD XYZ/1' is not resolution text",)
+    segments = segment_document(doc).segments
+    found = [(s.key, s.label, s.change) for s in segments if s.level is Level.CLAUSE]
+    assert [(key, label) for key, label, _ in found] == [
+        ("considering.a", "a)"),
+        ("considering.b", "b)"),  # deleted whole: its label before the change
+        ("considering.b~2", "b)"),  # c) renumbered b)
+        ("considering.b.i", "i)"),
+    ]
+    renumbered = next(b for b in doc.blocks if b.text.startswith("that this one"))
+    assert ("old_label", "c") in renumbered.meta and ("new_label", "b") in renumbered.meta
+    assert doc.title == "A test resolution"
+
+
+def test_a_label_alone_is_a_clause_of_its_own_text() -> None:
+    doc = parse(
+        body([sp("Heading1", t("1\tScope")), sp("Headingb", t("1)\t")), sp("Normal", t("x"))])
+    )
+    assert clauses(doc) == [("1", "1", "Scope"), ("1.1", "1)", "1)\t\nx")]
+
+
+def test_text_above_a_table_of_contents_on_its_page_stays() -> None:
+    doc = parse(
+        body(
+            [
+                sp("Rectitle", t("A short Recommendation")),
+                sp("Headingb", t("Summary")),
+                sp("Normal", t("This summary shares its page with the contents.")),
+                sp("Normal", t("It has two paragraphs.")),
+                sp("Normal", t("Contents")),
+                sp("TOC1", t("1\tScope\t1")),
+                sp("Heading1", t("1\tScope")),
+            ]
+        )
+    )
+    assert dict(doc.set_aside) == {"toc": 2}
+    assert keys(doc, Level.SECTION) == ["title", "summary", "body"]
+    assert "It has two paragraphs." in doc.text and "Contents" not in doc.text

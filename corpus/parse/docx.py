@@ -27,7 +27,6 @@ from __future__ import annotations
 import io
 import re
 import zipfile
-from dataclasses import replace
 from typing import Final
 
 import lxml.etree as etree
@@ -48,6 +47,7 @@ from corpus.parse.word_text import (
     lay_footnotes,
     paragraphs,
     plain_block,
+    revision_clause,
 )
 
 _MAIN_PART: Final[str] = "word/document.xml"
@@ -231,7 +231,7 @@ def parse_docx(source: SourceFile, data: bytes) -> Document:
             tracker, old_tracker = ClauseTracker(lang, key), ClauseTracker(lang, key)
             plain_block(build, para, BlockKind.HEADING, section)
         else:
-            _clause(build, para, section, tracker, old_tracker)
+            revision_clause(build, para, section, tracker, old_tracker)
         lay_footnotes(build, para, notes)
     warnings.extend(tracker.duplicates)
     return finish_document(build, title)
@@ -260,69 +260,3 @@ def _front_matter(
             titles.append(block)
         lay_footnotes(build, para, notes)
     return " ".join(" ".join(b.text.split()) for b in titles if b.text).strip()
-
-
-def _clause(
-    build: Builder,
-    para: Para,
-    section: str,
-    tracker: ClauseTracker,
-    old_tracker: ClauseTracker,
-) -> None:
-    """A body paragraph: ``label<TAB>text`` in either layer is a clause, else a paragraph."""
-    base, proposed, before = build.unit(para)
-    new_label, tab, _ = proposed.partition("\t")
-    old_label, old_tab, _ = before.partition("\t")
-    new_info = old_info = None
-    if tab and proposed.strip():
-        try:
-            new_info = tracker.classify(new_label)
-        except ValueError:
-            build.out.warnings.append(f"section {section}: {new_label!r} is not a clause label")
-    if old_tab and before.strip():
-        try:
-            old_info = old_tracker.classify(old_label)
-        except ValueError:
-            old_info = None
-    info = new_info or (old_info if not proposed.strip() else None)
-    if info is None:
-        block = build.out.add_slice(
-            BlockKind.PARAGRAPH, section, base, base + len(proposed), meta=tuple(para.meta)
-        )
-        build.snap(base, base + len(proposed), block.start, block.end)
-        return
-    meta = list(para.meta)
-    if new_info is None:  # deleted whole: the label is the old one
-        start = base
-        meta.append(("label_before", old_label.strip()))
-        # The label's deletion is not a revision of the clause text: drop it.
-        _cut_label(build, base, old_label + "\t")
-    else:
-        start = base + len(new_label) + 1
-        if old_info is not None and old_label.strip() != new_label.strip():
-            meta.append(("label_before", old_label.strip()))
-            if old_info.label.key != new_info.label.key:
-                meta += [("old_label", old_info.label.key), ("new_label", new_info.label.key)]
-    block = build.out.add_slice(
-        BlockKind.CLAUSE,
-        section,
-        start,
-        base + len(proposed),
-        label=(new_label if new_info else old_label).strip(),
-        label_key=info.label.key,
-        parent_label_key=info.parent_key,
-        meta=tuple(meta),
-    )
-    build.snap(start, base + len(proposed), block.start, block.end)
-
-
-def _cut_label(build: Builder, base: int, label: str) -> None:
-    """Remove a deleted clause's label from the deletion at ``base`` (kept in meta)."""
-    for i, rev in enumerate(build.revisions):
-        if rev.kind == "del" and rev.start == base and rev.text.startswith(label):
-            rest = rev.text[len(label) :]
-            if rest:
-                build.revisions[i] = replace(rev, text=rest)
-            else:
-                del build.revisions[i]
-            return

@@ -61,6 +61,7 @@ from corpus.parse.word_text import (
     footnote_bodies,
     lay_footnotes,
     plain_block,
+    revision_clause,
 )
 
 #: Sections before a Recommendation's main part: a numbered heading there opens ``body``.
@@ -108,6 +109,10 @@ class _Reader:
     #: Open list items by level (enumlev1 first).
     lists: list[str] = field(default_factory=list)
     tracker: ClauseTracker | None = None
+    old_tracker: ClauseTracker | None = None
+    #: How a clause is found by its children when that is not its full key: a clause
+    #: of a Call section, read the plain-text way, is found by its label key.
+    refs: dict[str, str] = field(default_factory=dict)
     counters: Counter[str] = field(default_factory=Counter)
     last_label: dict[str, Label] = field(default_factory=dict)
     tables: dict[int, str] = field(default_factory=dict)
@@ -115,11 +120,6 @@ class _Reader:
     titles: list[str] = field(default_factory=list)
     seen_titles: set[str] = field(default_factory=set)
     repeats: int = 0
-    sections_seen: Counter[str] = field(default_factory=Counter)
-
-    @property
-    def lang(self) -> str:
-        return self.source.lang
 
     @property
     def warnings(self) -> list[str]:
@@ -127,16 +127,16 @@ class _Reader:
 
     # --- sections -----------------------------------------------------------------
 
-    def open_section(
-        self, key: str, para: Para | None, kind: BlockKind = BlockKind.HEADING
-    ) -> None:
+    def open_section(self, key: str, para: Para | None) -> None:
+        """Start section ``key``; ``para`` is its heading, if it has one."""
         self.section = key
-        self.sections_seen[key] += 1
         self.clauses, self.lists = set(), []
         self.anchor = self.capture = None
-        self.tracker = None
+        if self.tracker is not None:
+            self.warnings.extend(self.tracker.duplicates)
+        self.tracker = self.old_tracker = None
         if para is not None:
-            plain_block(self.build, para, kind, key)
+            plain_block(self.build, para, BlockKind.HEADING, key)
 
     def known(self, key: str) -> bool:
         return key in self.clauses or self.section.partition(".")[2] == key
@@ -155,6 +155,8 @@ class _Reader:
         base, proposed, _ = self.build.unit(para)
         end = base + len(proposed)
         start = base + (split.text_at if split else 0)
+        if not proposed[start - base :].strip():
+            start = base  # a label alone ("1)" with nothing after it) is its own text
         out = self.build.out
         block = out.add_slice(
             BlockKind.CLAUSE,
@@ -163,7 +165,7 @@ class _Reader:
             end,
             label=split.label if split else None,
             label_key=key,
-            parent_label_key=parent,
+            parent_label_key=self.ref(parent),
             meta=(*para.meta, *meta),
             key=key,
         )
@@ -177,7 +179,7 @@ class _Reader:
         """A clause with no text of its own (a table, a row)."""
         pos = self.build.out.pos
         self.build.out.add_slice(
-            BlockKind.CLAUSE, self.section, pos, pos, parent_label_key=parent, key=key
+            BlockKind.CLAUSE, self.section, pos, pos, parent_label_key=self.ref(parent), key=key
         )
         self.clauses.add(key)
 
@@ -191,7 +193,7 @@ class _Reader:
             self.section,
             base,
             end,
-            parent_label_key=parent,
+            parent_label_key=self.ref(parent),
             meta=(*para.meta, *meta),
         )
         self.build.snap(base, end, block.start, block.end)
@@ -203,14 +205,22 @@ class _Reader:
         first = len(blocks)
         lay_footnotes(self.build, para, self.notes)
         for i in range(first, len(blocks)):
-            blocks[i] = replace(blocks[i], parent_label_key=parent)
+            blocks[i] = replace(blocks[i], parent_label_key=self.ref(parent))
+
+    def ref(self, key: str | None) -> str | None:
+        """What a child names its parent clause by (its full key, or its label key)."""
+        return self.refs.get(key, key) if key is not None else None
 
     # --- one paragraph ------------------------------------------------------------
 
     def read(self, item: Item, para: Para) -> None:
         role = item.style.role
         text = para.proposed.strip()
-        if item.cell is not None:
+        if role is Role.PROPOSAL:
+            self.warnings.append(
+                f"proposal marker {' '.join(text.split())!r} is not resolution text"
+            )
+        elif item.cell is not None:
             self.cell(item.cell, para)
         elif role in (Role.DOC_NUMBER, Role.DOC_TITLE, Role.DOC_REF):
             self.title(role, para, text)
@@ -222,6 +232,7 @@ class _Reader:
                 self.counters["call"] += 1
             self.open_section(key, para)
             self.tracker = ClauseTracker(self.source.lang, key)
+            self.old_tracker = ClauseTracker(self.source.lang, key)
         elif role is Role.SECTION_NO:
             match = _SECTION_NUMBER.search(_ascii_digits(text))
             number = (match[1] + (match[2] or "").lower()) if match else None
@@ -346,33 +357,39 @@ class _Reader:
             if key is not None and "." in key:
                 self.numbered(para, split, key)
                 return
-            if self.tracker is not None and self.resolution_clause(para, split):
-                return
-            if self.capture is not None:
+            if self.capture is not None and self.tracker is None:
                 own = self.label_part(split.label, self.capture)
                 if own is not None:
                     key = self.child_key(self.capture, own)
                     self.clause(para, key, self.capture, split)
                     self.lists = [key]
                     return
+        if self.tracker is not None and role is Role.BODY:
+            self.resolution_clause(para)
+            return
         if self.section == "title" and self.seen_titles and para.proposed.rstrip().endswith(","):
             self.open_section("formula", None)
         self.lists = []
         self.paragraph(para, None if self.tracker is not None else self.capture, meta)
 
-    def resolution_clause(self, para: Para, split: _Split) -> bool:
-        """``a)<TAB>that …`` in a Call section, labelled as the plain-text reading does."""
-        assert self.tracker is not None
-        try:
-            info = self.tracker.classify(split.label)
-        except ValueError:
-            return False
-        own = info.label.key
-        parent = f"{self.section}.{info.parent_key}" if info.parent_key else None
-        key = f"{parent or self.section}.{own}"
-        self.clause(para, key, parent, split, info.meta)
-        self.capture, self.lists = key, []
-        return True
+    def resolution_clause(self, para: Para) -> None:
+        """A paragraph of a Call section, read as a resolution's plain text is.
+
+        ``a)<TAB>that …`` is a clause ``considering.a``, a roman sub-item nests under
+        it, anything else is a paragraph of the section; both layers of a tracked
+        change are compared (renumbered labels, clauses deleted whole).
+        """
+        assert self.tracker is not None and self.old_tracker is not None
+        block = revision_clause(self.build, para, self.section, self.tracker, self.old_tracker)
+        lay_footnotes(self.build, para, self.notes)
+        self.lists = []
+        if block.kind is BlockKind.CLAUSE and block.label_key is not None:
+            own = block.label_key
+            chain = f"{block.parent_label_key}.{own}" if block.parent_label_key else own
+            key = f"{self.section}.{chain}"
+            self.refs[key] = own
+            self.clauses.add(key)
+            self.capture = key
 
     def label_part(self, label: str, parent: str | None) -> str | None:
         """The key part of a list label (``a)`` -> ``a``, ``–`` -> ``bullet-n``), or None."""
@@ -462,6 +479,8 @@ def read_itu_word(package: Package, source: SourceFile) -> Document | None:
             para.pieces.insert(0, ("keep", f"{label}\t"))
             para.meta.append(("auto_label", label))
         reader.read(item, para)
+    if reader.tracker is not None:
+        reader.warnings.extend(reader.tracker.duplicates)
     counts = count(items, kinds)
     counts["header_footer"] = package.header_footer
     counts["title_repeat"] = reader.repeats

@@ -10,8 +10,8 @@ lays out the rest) and its Word section, and whether a table of contents holds i
 :func:`furniture` then says which paragraphs are not corpus text and why:
 
 * ``toc``: table-of-contents lines (``TOC*`` styles, ``TOC`` fields, TOC content
-  controls) and, on their page, the unstyled lines before and among them (the
-  "Table of Contents" title, the "Page" column heading);
+  controls), the unstyled lines among them and up to two short lines just above them on
+  their page (the "Table of Contents" title, the "Page" column heading);
 * ``copyright``: the page holding ITU's copyright line ("© ITU 2017"), that is the
   foreword, the notes on intellectual property and "All rights reserved";
 * ``cover``: leading Word sections with none of ITU's structural styles (the cover
@@ -40,6 +40,9 @@ _COPYRIGHT: Final[re.Pattern[str]] = re.compile(
     r"^[\W_\uf0e3]*(?:ITU|UIT|МСЭ|国际电联)[\W_]*(?:19|20)\d\d[\W_]*$"
 )
 _TOC_GALLERY: Final[str] = "Table of Contents"
+#: Lines above a table of contents that belong to it: its title and the "Page" heading.
+_TOC_HEADING_LINES: Final[int] = 2
+_TOC_HEADING_CHARS: Final[int] = 40
 #: Kinds of furniture, in the order they are reported.
 KINDS: Final[tuple[str, ...]] = ("cover", "copyright", "toc", "back", "header_footer")
 
@@ -212,8 +215,10 @@ def furniture(items: list[Item]) -> dict[int, str]:
         tocs = [i for i in members if items[i].toc or items[i].style.role is Role.TOC]
         if tocs:
             for i in members:
-                if i <= tocs[-1] and (items[i].toc or not items[i].structural):
+                if tocs[0] <= i <= tocs[-1] and (items[i].toc or not items[i].structural):
                     out.setdefault(i, "toc")
+            for i in _heading_lines(items, [i for i in members if i < tocs[0]]):
+                out.setdefault(i, "toc")
     for i, item in enumerate(items):
         if item.style.role is Role.COVER:
             out.setdefault(i, "cover")
@@ -227,6 +232,21 @@ def furniture(items: list[Item]) -> dict[int, str]:
                 if item.section == section:
                     out.setdefault(i, kind)
     return out
+
+
+def _heading_lines(items: list[Item], before: list[int]) -> list[int]:
+    """The table of contents' own title and column heading ("Page") just above it."""
+    found: list[int] = []
+    for i in reversed(before):
+        text = items[i].text
+        if not text:
+            continue
+        sentence = len(text.split()) > 1 and text.endswith((".", ":", ";", "。"))
+        short = len(text) <= _TOC_HEADING_CHARS and not sentence  # "Page", "Стр.", a title
+        if items[i].structural or not short or len(found) == _TOC_HEADING_LINES:
+            break
+        found.append(i)
+    return found
 
 
 def _leading(sections: list[int], content: set[int]) -> Iterator[int]:

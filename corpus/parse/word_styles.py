@@ -49,6 +49,7 @@ class Role(StrEnum):
     TOC = "toc"  # TOC1..9, "toc 0"
     COVER = "cover"  # cover-page styles
     FURNITURE = "furniture"  # header, footer, page number in the body
+    PROPOSAL = "proposal"  # a proposal's marker, "MOD IAP/76A35/1": not resolution text
     BODY = "body"  # Normal and anything unknown
 
 
@@ -104,6 +105,7 @@ _TABLE: Final[dict[str, Role]] = {
     "header": Role.FURNITURE,
     "footer": Role.FURNITURE,
     "pagenumber": Role.FURNITURE,
+    "proposal": Role.PROPOSAL,
     "normal": Role.BODY,
 }
 _LEVELLED: Final[re.Pattern[str]] = re.compile(r"^(heading|enumlev|toc)(\d)$")

@@ -15,7 +15,7 @@ from typing import Final
 import lxml.etree as etree
 
 from corpus.model import Block, BlockKind, Document, Revision, SourceFile
-from corpus.parse._common import TextBuilder
+from corpus.parse._common import ClauseTracker, TextBuilder
 from corpus.parse.word_styles import qn
 from corpus.revision import before_text, change_of
 
@@ -283,3 +283,75 @@ class Package:
     numbering: etree._Element | None
     #: Paragraphs with text in the headers and footers (page furniture, never read).
     header_footer: int
+
+
+def revision_clause(
+    build: Builder,
+    para: Para,
+    section: str,
+    tracker: ClauseTracker,
+    old_tracker: ClauseTracker,
+) -> Block:
+    """A body paragraph: ``label<TAB>text`` in either layer is a clause, else a paragraph.
+
+    The plain-text reading of a resolution's labelled paragraphs, both layers of a
+    tracked change compared (a renumbered label gives ``old_label``/``new_label``, a
+    clause deleted whole keeps its label as ``label_before``); returns the block made.
+    """
+    base, proposed, before = build.unit(para)
+    new_label, tab, _ = proposed.partition("\t")
+    old_label, old_tab, _ = before.partition("\t")
+    new_info = old_info = None
+    if tab and proposed.strip():
+        try:
+            new_info = tracker.classify(new_label)
+        except ValueError:
+            build.out.warnings.append(f"section {section}: {new_label!r} is not a clause label")
+    if old_tab and before.strip():
+        try:
+            old_info = old_tracker.classify(old_label)
+        except ValueError:
+            old_info = None
+    info = new_info or (old_info if not proposed.strip() else None)
+    if info is None:
+        block = build.out.add_slice(
+            BlockKind.PARAGRAPH, section, base, base + len(proposed), meta=tuple(para.meta)
+        )
+        build.snap(base, base + len(proposed), block.start, block.end)
+        return block
+    meta = list(para.meta)
+    if new_info is None:  # deleted whole: the label is the old one
+        start = base
+        meta.append(("label_before", old_label.strip()))
+        # The label's deletion is not a revision of the clause text: drop it.
+        _cut_label(build, base, old_label + "\t")
+    else:
+        start = base + len(new_label) + 1
+        if old_info is not None and old_label.strip() != new_label.strip():
+            meta.append(("label_before", old_label.strip()))
+            if old_info.label.key != new_info.label.key:
+                meta += [("old_label", old_info.label.key), ("new_label", new_info.label.key)]
+    block = build.out.add_slice(
+        BlockKind.CLAUSE,
+        section,
+        start,
+        base + len(proposed),
+        label=(new_label if new_info else old_label).strip(),
+        label_key=info.label.key,
+        parent_label_key=info.parent_key,
+        meta=tuple(meta),
+    )
+    build.snap(start, base + len(proposed), block.start, block.end)
+    return block
+
+
+def _cut_label(build: Builder, base: int, label: str) -> None:
+    """Remove a deleted clause's label from the deletion at ``base`` (kept in meta)."""
+    for i, rev in enumerate(build.revisions):
+        if rev.kind == "del" and rev.start == base and rev.text.startswith(label):
+            rest = rev.text[len(label) :]
+            if rest:
+                build.revisions[i] = replace(rev, text=rest)
+            else:
+                del build.revisions[i]
+            return
