@@ -14,7 +14,7 @@ export PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS := 180
 export PREFECT_LOGGING_LEVEL ?= WARNING
 export DO_NOT_TRACK := 1
 
-.PHONY: demo test lint typecheck pytest install clean serve
+.PHONY: demo test lint typecheck pytest install clean serve browser
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 12), "need Python >= 3.12, found " + sys.version.split()[0]' \
@@ -59,7 +59,14 @@ lint: install
 typecheck: install
 	$(BIN)/mypy
 
-pytest: install
+# The review page's browser test needs Debian's chromium: installed here when missing and
+# possible (root with apt-get, as in CI); otherwise the test is skipped with a message.
+browser:
+	@command -v chromium >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 \
+		&& apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; } \
+		|| echo "chromium is not installed: the browser tests will be skipped" >&2
+
+pytest: install browser
 	$(BIN)/python -m pytest
 
 test: lint typecheck pytest

@@ -1,6 +1,6 @@
-"""Inject known defects into a copy of the bundled UDHR and measure what the QA finds.
+"""Inject known defects into copies of the UDHR and of ITU-T E.119; measure what the QA finds.
 
-Usage: ``.venv/bin/python benchmarks/qa_defects.py [--keep DIR]``
+Usage: ``.venv/bin/python benchmarks/qa_defects.py [--keep DIR] [--reuse]``
 
 1. Copies the six UDHR files (and Resolution 130, for the clean run) into a temporary
    folder with a manifest of their own.
@@ -13,6 +13,12 @@ Usage: ``.venv/bin/python benchmarks/qa_defects.py [--keep DIR]``
    the findings on the clean UDHR by severity; then what a reviser expects on
    Resolution 130 (fr beside en): the residue, the clauses new in 2022, and the number
    findings, none of which may come from digit or number formatting.
+
+4. Copies the five Word files of ITU-T E.119 from ``../shared/corpus/itu-t-e119`` into
+   the temporary folder (never into the repository), injects a changed number and a
+   changed date, a dropped clause, an avoided term, an untranslated paragraph and a
+   glued revision number, each in another language, builds them with ``itu-corpus run
+   --source`` and prints what was found (skipped when the shared folder is absent).
 
 Exit status 0 when every injected defect is found and the clean UDHR has no error.
 """
@@ -32,6 +38,8 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+
+from e119_defects import E119_FOLDER, write_injected
 
 from corpus.manifest import BUNDLED_SOURCES
 from warehouse.qa.model import Finding, QAGroup
@@ -293,10 +301,10 @@ def _toml(value: object) -> str:
     return '"' + str(value).replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def build(manifest: Path, db: Path) -> list[QAGroup]:
+def build(manifest: Path, db: Path, option: str = "--manifest") -> list[QAGroup]:
     exe = Path(sys.executable).parent / "itu-corpus"
     done = subprocess.run(
-        [str(exe), "run", "--db", str(db), "--manifest", str(manifest)],
+        [str(exe), "run", "--db", str(db), option, str(manifest)],
         capture_output=True,
         text=True,
         check=False,
@@ -304,6 +312,32 @@ def build(manifest: Path, db: Path) -> list[QAGroup]:
     if done.returncode != 0:
         raise SystemExit(f"itu-corpus run failed on {manifest}:\n{done.stderr[-2000:]}")
     return read_groups(db)
+
+
+def e119_recall(work: Path, reuse: bool) -> bool:
+    """Inject the E.119 defects, build, and print what the checks found of them."""
+    if not E119_FOLDER.is_dir():
+        print(f"E.119 skipped: {E119_FOLDER} not found")
+        return True
+    folder = work / "e119-defects" / "itu-t-e119"
+    defects = write_injected(folder)
+    db = work / "e119-defects.duckdb"
+    groups = read_groups(db) if reuse and db.exists() else build(folder, db, "--source")
+    by_id = {g.group_id: g for g in groups}
+    findings = run_checks(groups)
+    print("E.119 with injected defects:")
+    ok = True
+    for name in CHECKS:
+        injected = [d for d in defects if d.check == name]
+        if not injected:
+            continue
+        found = [d for d in injected if any(d.found_by(f, by_id[f.group_id]) for f in findings)]
+        ok &= len(found) == len(injected)
+        print(f"  {name:<12} {len(found):>3}/{len(injected)}")
+        for d in injected:
+            if d not in found:
+                print(f"    MISSED {d.check} {d.lang}: {d.what}")
+    return ok
 
 
 def matches(defect: Defect, finding: Finding, group: QAGroup) -> bool:
@@ -393,6 +427,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"  residue findings: {len(residue)}, e.g. {residue[0].evidence if residue else '-'}")
     for f in [f for f in res130 if f.check == "numbers"]:
         print(f"  numbers: {clean_by_id[f.group_id].key}: {f.evidence}")
+    ok &= e119_recall(work, args.reuse)
     print("all injected defects found, no error on the clean UDHR" if ok else "TARGET MISSED")
     return 0 if ok else 1
 

@@ -183,9 +183,9 @@ def load_task(
 
 
 @task(name="qa", cache_policy=NO_CACHE)
-def qa_task(db: Path) -> tuple[str, int]:
+def qa_task(db: Path, resolutions: Sequence[str]) -> tuple[str, int]:
     """Run the translation QA checks on the run just loaded and store the findings."""
-    return run_qa(db)
+    return run_qa(db, resolutions=resolutions)
 
 
 # Prefect's default task runner is ThreadPoolTaskRunner: threads locally (flows.runners).
@@ -304,7 +304,7 @@ def build_corpus(
     if segmented or skipped:
         stats = load_task(db, run, segmented, groups, similarities, gathered.records)
     if segmented:  # with every resolution skipped, the last findings still hold
-        findings = qa_task(db)[1]
+        findings = qa_task(db, sorted(by_resolution))[1]
     return RunReport(
         run_id=run.run_id,
         signature=run.signature,

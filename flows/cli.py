@@ -414,7 +414,7 @@ def concordance_cmd(
 
 @cli.group()
 def export() -> None:
-    """Write the corpus in formats other tools read (TMX, Parquet)."""
+    """Write the corpus in formats other tools read (TMX, Parquet, TBX, a review workbook)."""
 
 
 @export.command("tmx")
@@ -441,6 +441,29 @@ def export_parquet_cmd(out_dir: Path, db: Path) -> None:
         click.echo(f"{name}.parquet: {rows} rows")
 
 
+@export.command("xlsx")
+@click.argument("out", type=click.Path(path_type=Path, dir_okay=False))
+@click.option(
+    "--level",
+    type=click.Choice([level.value for level in Level]),
+    default=Level.CLAUSE.value,
+    show_default=True,
+    help="Segment level: one row per aligned group of this level.",
+)
+@click.option("--resolution", default=None, help="Only this resolution (e.g. 130, udhr).")
+@db_option
+def export_xlsx_cmd(out: Path, level: str, resolution: str | None, db: Path) -> None:
+    """Write a review workbook: one row per aligned group, one column per language.
+
+    Then the key, the resolution, the alignment confidence and the row's QA findings;
+    Arabic right to left, header frozen, autofilter on.
+    """
+    from warehouse.report.workbook import write_workbook
+
+    stats = write_workbook(db, out, Level(level), resolution)
+    click.echo(f"{stats.rows} rows ({level}), {stats.findings} findings written to {out}")
+
+
 @export.command("tbx")
 @click.argument("out", type=click.Path(path_type=Path, dir_okay=False))
 @click.option(
@@ -449,14 +472,21 @@ def export_parquet_cmd(out_dir: Path, db: Path) -> None:
     default=None,
     help="A termbase TOML file (default: the bundled ITU termbase).",
 )
-def export_tbx_cmd(out: Path, termbase: Path | None) -> None:
-    """Write the termbase as TBX (TBX-Basic, TBX v3) for CAT tools."""
-    from warehouse.qa.tbx import to_tbx
+@click.option(
+    "--tbx-version",
+    type=click.Choice(["2", "3"]),
+    default="2",
+    show_default=True,
+    help="2: the martif document memoQ, MultiTerm and translate-toolkit import; 3: ISO 30042:2019.",
+)
+def export_tbx_cmd(out: Path, termbase: Path | None, tbx_version: str) -> None:
+    """Write the termbase as TBX-Basic (TBX v2 by default) for CAT tools."""
+    from warehouse.qa.tbx import write_tbx
     from warehouse.qa.termbase import load_termbase
 
     base = load_termbase(termbase)
-    out.write_text(to_tbx(base), encoding="utf-8")
-    click.echo(f"{len(base.concepts)} concepts written to {out}")
+    write_tbx(base, out, int(tbx_version))
+    click.echo(f"{len(base.concepts)} concepts written to {out} (TBX-Basic, TBX v{tbx_version})")
 
 
 @cli.command()
@@ -481,6 +511,29 @@ def qa(db: Path, top: int, checks: str | None) -> None:
         )
     run_id, _ = run_qa(db, selected)
     click.echo(qa_report(db, top, run_id))
+
+
+@cli.command()
+@click.option("--resolution", required=True, help="The resolution to review (e.g. 130, udhr).")
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="The HTML file to write (default: reports/<resolution>.html beside the database).",
+)
+@db_option
+def report(resolution: str, out: Path | None, db: Path) -> None:
+    """Write the review page of a resolution: one self-contained HTML file.
+
+    The language versions side by side, clause by clause, with the QA findings marked
+    where they are; it opens by double-click, with no network, and can be mailed.
+    """
+    from warehouse.report.render import report_path, write_review
+
+    target = out or report_path(db, resolution)
+    review = write_review(db, resolution, target)
+    findings = sum(len(row.all_findings) for row in review.rows)
+    click.echo(f"{len(review.rows)} rows, {findings} findings: review page written to {target}")
 
 
 @cli.command()

@@ -20,6 +20,7 @@ os.environ["ITU_CORPUS_EMBEDDING_CACHE"] = tempfile.mkdtemp(prefix="itu-corpus-e
 atexit.register(shutil.rmtree, os.environ["ITU_CORPUS_EMBEDDING_CACHE"], ignore_errors=True)
 
 from collections.abc import Iterator
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
@@ -72,3 +73,14 @@ def closed_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def qa_corpus_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The bundled corpus loaded into a real DuckDB file, with the QA findings stored.
+
+    Shared by the session: tests only read it.
+    """
+    from tests.warehouse_corpus import load_real_corpus
+
+    return load_real_corpus(tmp_path_factory.mktemp("qa-corpus") / "corpus.duckdb", qa=True)

@@ -2,36 +2,21 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
 import pytest
 
 from corpus.model import Level
 from flows.cli import main
-from tests.warehouse_corpus import real_corpus
+from tests.warehouse_corpus import load_real_corpus
 from warehouse import search
 from warehouse.db import query
-from warehouse.load import RunRecord, load_run
 from warehouse.search import concordance, index_body, query_body
 
 
 @pytest.fixture(scope="module")
 def corpus_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    docs, groups, similarities = real_corpus()
-    path = tmp_path_factory.mktemp("concordance") / "corpus.duckdb"
-    run = RunRecord(
-        run_id="run-real",
-        started_at=dt.datetime(2025, 3, 1, tzinfo=dt.UTC),
-        finished_at=dt.datetime(2025, 3, 1, 0, 1, tzinfo=dt.UTC),
-        status="ok",
-        signature="enc:usem3|test",
-        encoder="usem3",
-        encoder_version="test",
-        languages=("ar", "en", "es", "fr", "ru", "zh"),
-    )
-    load_run(path, run, docs, groups, similarities)
-    return path
+    return load_real_corpus(tmp_path_factory.mktemp("concordance") / "corpus.duckdb")
 
 
 def ids(result: search.Concordance) -> list[str]:

@@ -41,3 +41,40 @@ def test_latin_script_in_arabic_and_wrong_latin_language() -> None:
     assert "reads as fr" in found["es"]
     es = "Toda persona tiene derecho a la libertad de pensamiento, de conciencia y de religión; este derecho incluye la libertad de cambiar de religión o de creencia."  # noqa: E501
     assert guess_latin_language(es)[0] == "es"
+
+
+def glossed(**texts: str) -> list[tuple[str | None, str]]:
+    g = QAGroup("s", "e119", "sentence", "3.1.5", texts)  # type: ignore[arg-type]
+    return [(f.lang, f.rule) for f in check_language([g])]
+
+
+def test_terms_glossed_in_english_are_not_language_errors() -> None:
+    assert not glossed(
+        en="3.1.5 next generation network (NGN): A packet-based network [ITU-T Y.2001].",
+        ar="4.1.3 نظام الإغاثة في حالة الكوارث (disaster relief system) [ITU-T E.108]",
+        ru="3.1.5 сеть последующего поколения (СПП) (next generation network (NGN)): сеть на базе пакетов",  # noqa: E501
+        zh="3.1.5 下一代网络（next generation network，NGN）：基于分组的网络",
+    )
+
+
+def test_acronyms_names_urls_and_bibliography_are_not_language_errors() -> None:
+    assert not glossed(
+        en="IoT Internet of Things",
+        ru="IoT Internet of Things Интернет вещей",
+        ar="BCP خطة استمرارية الأعمال (Business Continuity Plan)",
+        zh="UNISDR 联合国国际减灾战略 <http://www.unisdr.org/we/inform/publications/7817>",
+    )
+    bibliography = "[b-UNISDR] UNISDR (2009), UNISDR Terminology on disaster risk reduction."
+    assert not glossed(en=bibliography, ar=bibliography, ru=bibliography)
+    citation = "[ITU-T E.108] Recommendation ITU-T E.108 (2016), Requirements for disaster relief."
+    assert not glossed(en=citation, ar=citation)
+
+
+def test_a_segment_wholly_in_another_language_still_is_an_error() -> None:
+    other = "The system itself must be highly reliable and readily available at all times."
+    assert glossed(en=EN, ar=other, ru=other + " Always.", zh=other + " Really.") == [
+        ("ar", "wrong-script"),
+        ("ru", "wrong-script"),
+        ("zh", "wrong-script"),
+    ]
+    assert glossed(en=EN, ru=EN) == [("ru", "untranslated")]

@@ -136,8 +136,14 @@ def test_write_twice_replaces_and_reports(db: Path) -> None:
     con = duckdb.connect(str(db), read_only=True)
     (n,) = con.execute("SELECT count(*) FROM qa_findings").fetchone() or (0,)
     (key,) = con.execute("SELECT key FROM qa_findings WHERE group_id = 'c2'").fetchone() or ("",)
+    rules = con.execute(
+        "SELECT rule, found FROM qa_findings WHERE check_name = 'residue' ORDER BY finding_no"
+    ).fetchall()
     con.close()
     assert n == len(findings) and key == "considering.n-bis"
+    # Every finding says which rule fired and the value it is about, in columns.
+    assert [(f.rule, f.found) for f in findings if f.check == "residue"] == rules
+    assert ("compound-label", "lk)") in rules
     report = qa_report(db, top=3)
     assert report.splitlines()[0].startswith(f"QA of run {run_id}: {len(findings)} findings")
     assert "structure" in report and "top 3 findings:" in report

@@ -65,3 +65,16 @@ def test_labels_that_disagree_unless_residue() -> None:
     findings = check_structure([plain, residue])
     assert [(f.group_id, f.lang) for f in findings] == [("c1", "fr")]
     assert label_key("recalling.f~2") == "f"
+
+
+def test_a_table_in_one_language_only_is_one_info_finding() -> None:
+    ru = {"ru": "BCP\nBusiness Continuity Plan\nПНД"}
+    groups = [
+        QAGroup("c4", "e119", "clause", "4", {"en": "Abbreviations", "ru": "Сокращения"}),
+        QAGroup("t", "e119", "clause", "4.table-1", ru),  # type: ignore[arg-type]
+        QAGroup("r", "e119", "clause", "4.table-1.r1", ru),  # type: ignore[arg-type]
+        QAGroup("c", "e119", "clause", "4.table-1.r1.c1", {"ru": "BCP"}),
+        QAGroup("p", "e119", "paragraph", "4.table-1.r1.c1", {"ru": "BCP"}),
+    ]
+    found = [(f.group_id, f.lang, f.severity, f.rule) for f in check_structure(groups)]
+    assert found == [("t", "en", "info", "table-missing")]

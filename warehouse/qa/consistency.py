@@ -16,7 +16,7 @@ that is not the most frequent one; when no variant is the most frequent, to ever
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from itertools import combinations
 from typing import Final
 
@@ -32,13 +32,24 @@ def check_consistency(groups: Sequence[QAGroup]) -> list[Finding]:
     """Report inconsistent translations, both ways, over all groups given."""
     out: list[Finding] = []
     ordered = sorted(groups, key=lambda g: (g.resolution, g.position, g.group_id))
+    # Each text is compared in 10 pairs, both ways: its matching form is made once.
+    forms = {
+        (g.group_id, lang): match_form(g.texts[lang], lang) for g in ordered for lang in g.langs
+    }
     for src, tgt in combinations(PIVOT_ORDER, 2):
-        out.extend(_one_way(ordered, src, tgt, reverse=False))
-        out.extend(_one_way(ordered, src, tgt, reverse=True))
+        out.extend(_one_way(ordered, forms, src, tgt, reverse=False))
+        out.extend(_one_way(ordered, forms, src, tgt, reverse=True))
     return out
 
 
-def _one_way(groups: Sequence[QAGroup], src: Lang, tgt: Lang, *, reverse: bool) -> list[Finding]:
+def _one_way(
+    groups: Sequence[QAGroup],
+    forms: Mapping[tuple[str, Lang], str],
+    src: Lang,
+    tgt: Lang,
+    *,
+    reverse: bool,
+) -> list[Finding]:
     """Same ``key`` side with several ``value`` sides; ``reverse`` swaps the roles."""
     key_lang, value_lang = (tgt, src) if reverse else (src, tgt)
     buckets: dict[str, dict[str, list[QAGroup]]] = defaultdict(lambda: defaultdict(list))
@@ -48,8 +59,8 @@ def _one_way(groups: Sequence[QAGroup], src: Lang, tgt: Lang, *, reverse: bool) 
         key_text = group.texts[key_lang]
         if len(key_text.strip()) < MIN_CHARS:
             continue
-        key_form = match_form(key_text, key_lang)
-        buckets[key_form][match_form(group.texts[value_lang], value_lang)].append(group)
+        key_form = forms[(group.group_id, key_lang)]
+        buckets[key_form][forms[(group.group_id, value_lang)]].append(group)
     out: list[Finding] = []
     for variants in buckets.values():
         if len(variants) < 2:
@@ -86,6 +97,7 @@ def _one_way(groups: Sequence[QAGroup], src: Lang, tgt: Lang, *, reverse: bool) 
                         "",
                         evidence,
                         suggestion,
+                        rule="inconsistent-rendering",
                     )
                 )
     return out

@@ -6,10 +6,20 @@ Russian or Chinese column), or, for the three Latin-script languages, when its f
 words are clearly those of another of them (English left in the French version).
 Detection by script and by function words needs no model and is reliable on sentences
 of a few words; shorter texts, and texts made of names and acronyms, are skipped.
+
+What translators rightly leave in another language is taken out before judging (see
+:func:`judged_text`): a term glossed in parentheses (``نظام الإغاثة (disaster relief
+system)``, ``сеть последующего поколения (next generation network)``, ``灾难救援系统
+（disaster relief system）``), acronyms (``NGN``, ``IoT``), proper names written in Latin
+letters inside Arabic, Russian or Chinese text (``Internet of Things``), URLs and
+e-mail addresses, reference tags (``[ITU-T E.108]``), and bibliographic entries, which
+ITU leaves in their original language. A segment wholly in another language is still
+reported.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Final
 
@@ -116,6 +126,39 @@ FUNCTION_WORDS: Final[dict[Lang, frozenset[str]]] = {
 }
 
 
+#: A bibliographic entry: a reference tag first (``[b-UNISDR]``, ``[ITU-T E.108]``), or a
+#: cited Recommendation or publication with its year (``ITU-T E.108 (2016),``).
+BIBLIOGRAPHY: Final = re.compile(
+    r"^\s*\[[^\]\n]{2,60}\]|(?:ITU|UIT|МСЭ)[-‑][TRDТ]\s*[A-Z]\.?\d+(?:[./][A-Z.\d]+)*\s*\(\d{4}\)"
+    r"|^[^\n(]{2,80}\((?:19|20)\d\d\),"
+)
+#: Spans left in another language on purpose: glosses in (possibly nested) brackets,
+#: reference tags, URLs and e-mail addresses, acronyms (two capitals or more).
+_KEPT_AS_IS: Final = re.compile(
+    r"[(（](?:[^()（）]|[(（][^()（）]*[)）])*[)）]"
+    r"|\[[^\]]*\]"
+    r"|<?(?:https?://|www\.)[^\s>]+>?|\S+@\S+\.\w+"
+    r"|\b[A-Z][A-Za-z]*[A-Z][A-Za-z]*(?:[-‑][A-Z]+)?\b"
+)
+#: A name in Latin letters: capitalised words, with the short words names hold.
+_LATIN_NAME: Final = re.compile(
+    r"\b[A-Z][a-z'’-]*(?:\s+(?:(?:of|and|for|the|on|in|to|de|la|du|des|et|y|del)\s+)*[A-Z][a-z'’-]*)*"
+)
+
+
+def judged_text(text: str, lang: Lang) -> str:
+    """The part of ``text`` the check judges: without what is rightly left untranslated.
+
+    Returns an empty string for a bibliographic entry, which ITU leaves as published.
+    """
+    if BIBLIOGRAPHY.search(text):
+        return ""
+    out = _KEPT_AS_IS.sub(" ", text)
+    if EXPECTED_SCRIPT[lang] != "latin":
+        out = _LATIN_NAME.sub(" ", out)
+    return out
+
+
 def guess_latin_language(text: str) -> tuple[Lang | None, dict[Lang, int]]:
     """Guess en, fr or es from function words; ``None`` when no language stands out."""
     tokens = words(text)
@@ -136,7 +179,8 @@ def check_language(groups: Sequence[QAGroup]) -> list[Finding]:
         forms = {lang: match_form(group.texts[lang], lang).replace(" ", "") for lang in group.langs}
         for lang in group.langs:
             text = group.texts[lang]
-            letters = script_counts(text)
+            judged = judged_text(text, lang)
+            letters = script_counts(judged)
             total = sum(letters.values())
             if total < MIN_LETTERS:
                 continue
@@ -152,27 +196,31 @@ def check_language(groups: Sequence[QAGroup]) -> list[Finding]:
                 None,
             )
             if twin is not None:
-                out.append(_finding(group, lang, f"identical to the {twin} text", text))
+                out.append(
+                    _finding(
+                        group, lang, "untranslated", f"identical to the {twin} text", text, twin
+                    )
+                )
                 continue
             expected = EXPECTED_SCRIPT[lang]
             share = letters[expected] / total
             if share < 0.5:
                 main = letters.most_common(1)[0][0]
-                out.append(
-                    _finding(group, lang, f"{1 - share:.0%} of the letters are {main}", text)
-                )
+                why = f"{1 - share:.0%} of the letters are {main}"
+                out.append(_finding(group, lang, "wrong-script", why, text, main))
                 continue
-            if expected == "latin" and len(words(text)) >= 4:
-                guess, scores = guess_latin_language(text)
+            if expected == "latin" and len(words(judged)) >= 4:
+                guess, scores = guess_latin_language(judged)
                 if guess is not None and guess != lang:
                     detail = ", ".join(f"{k} {v}" for k, v in scores.items())
-                    out.append(
-                        _finding(group, lang, f"reads as {guess} (function words: {detail})", text)
-                    )
+                    why = f"reads as {guess} (function words: {detail})"
+                    out.append(_finding(group, lang, "wrong-language", why, text, guess))
     return out
 
 
-def _finding(group: QAGroup, lang: Lang, why: str, text: str) -> Finding:
+def _finding(
+    group: QAGroup, lang: Lang, rule: str, why: str, text: str, found: str = ""
+) -> Finding:
     return group.finding(
         NAME,
         "error",
@@ -180,4 +228,7 @@ def _finding(group: QAGroup, lang: Lang, why: str, text: str) -> Finding:
         text[:20],
         f"{lang} text {why}: {snippet(text, 0, min(len(text), 70), 0)}",
         f"translate the text into {lang}",
+        rule=rule,
+        found=found or lang,
+        expected=lang,
     )

@@ -60,6 +60,10 @@ class QAGroup:
         needle: str,
         evidence: str,
         suggestion: str = "",
+        *,
+        rule: str = "",
+        found: str = "",
+        expected: str = "",
     ) -> Finding:
         """A finding about this group's ``lang`` text, on the member that holds ``needle``."""
         return Finding(
@@ -70,6 +74,9 @@ class QAGroup:
             self.segment_for(lang, needle),
             evidence,
             suggestion,
+            rule or check,
+            found,
+            expected,
         )
 
     def segment_for(self, lang: Lang, needle: str = "") -> str | None:
@@ -89,7 +96,13 @@ class QAGroup:
 
 @dataclass(frozen=True, slots=True)
 class Finding:
-    """One problem a check found, with the evidence a reviser needs to judge it."""
+    """One problem a check found, with the evidence a reviser needs to judge it.
+
+    ``rule`` names what fired inside the check (``value-differs``, ``glossed-term``),
+    so findings can be filtered and counted by cause; ``found`` is the value or text of
+    this language the finding is about and ``expected`` what the other languages have,
+    both as written (empty when the rule compares nothing).
+    """
 
     check: str
     severity: Severity
@@ -98,6 +111,9 @@ class Finding:
     segment_id: str | None
     evidence: str
     suggestion: str = ""
+    rule: str = ""
+    found: str = ""
+    expected: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,6 +137,9 @@ class TermCandidate:
     examples: tuple[str, ...] = ()
 
 
+#: See :attr:`Check.scope`.
+CheckScope = Literal["resolution", "corpus", "run"]
+
 #: What every check is: the groups of the levels it reads in, its findings out.
 CheckFunc = Callable[[Sequence[QAGroup]], list[Finding]]
 
@@ -133,6 +152,10 @@ class Check:
     func: CheckFunc
     levels: frozenset[str]
     description: str
+    #: What a finding depends on: ``resolution`` (its group's texts only: an unchanged
+    #: resolution keeps its findings), ``corpus`` (statistics or texts of every resolution:
+    #: re-run over the whole corpus) or ``run`` (what the checked run changed: never kept).
+    scope: CheckScope = "resolution"
 
 
 #: Order in which a language is taken as the reference of a comparison (the pivot order).

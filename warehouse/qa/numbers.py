@@ -1,324 +1,243 @@
-"""Check 1, numbers and references: the same numbers in every language of a group.
+"""Check 1, numbers, dates and references: the same values in every language of a group.
 
-Each language writes numbers its own way: Arabic-Indic (``٠-٩``) or Persian (``۰-۹``)
-digits, ``1,000.5`` in English and Chinese, ``1 000,5`` (often with a no-break space) in
-French and Russian, ``1.000,5`` or ``1 000,5`` in Spanish, ``١٬٠٠٠٫٥`` in Arabic. Every
-number is brought to one canonical form (``1000.5``); references keep their shape
-(``70/125``, ``3/2``), and years, article and resolution numbers are plain numbers, so
-``Resolution 45 (Rev. Kigali, 2022)`` gives ``45`` and ``2022`` in all six languages.
+Values are read with the grammar of :mod:`corpus.values`, language by language, and
+compared as values, never as text: ``1 000``, ``1,000`` and ``1.000`` are one number,
+``10万`` is ``100,000``, ``0.20`` is ``0.2``, ``7 avril 2017`` is ``2017年4月7日``, the
+Arabic ``1.3`` may be clause 3.1 written mirrored, ``A/RES/70/1`` is a symbol and not
+the numbers 70 and 1. Every pair of languages is matched one to one; a value that most
+languages have and one lacks is *missing* there, a value one language has alone is
+*extra* there, and a missing and an extra value of the same kind in one language are
+reported once, as a value that *differs*.
 
-The multisets of canonical numbers are compared across the languages of a group: a
-language whose count of a number differs from the most common count (ties go to the
-first of en, fr, es, ru, ar, zh) gets an ``error``. Number words are only a tolerance,
-never evidence: a small number (1-31) missing as digits is excused when the language
-writes it as a word (``Article premier``, ``第一条``) or a month name (``12月`` against
-``December``). Numbers inside revision residue (``2018Bucarest, 2022``) are left to the
-residue check; the other languages may carry either reading.
+Severity says how sure the check is that a reviser must act:
+
+- ``error``: a number, date or reference differs or is missing and nothing in the text
+  explains it (``2020`` against ``2030``; ``by 2030`` gone from a translation; a
+  spreadsheet artefact ``+B68`` left in one language).
+- ``warning``: a number written in words is involved (``пяти`` and ``5`` match; ``five``
+  against nothing is probably, not surely, a loss).
+- ``info``: a footnote marker, which translations move or drop with the footnote.
+
+Values inside revision residue (``2018Bucarest, 2022``) are left to the residue check:
+any value of either reading is excused in every language.
 """
 
 from __future__ import annotations
 
 import re
-import unicodedata
-from collections import Counter
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Final
 
 from corpus.model import Lang
-from warehouse.qa.model import PIVOT_ORDER, Finding, QAGroup
+from corpus.values import Date, Number, Reference, Value, extract_values, matches
+from warehouse.qa.model import PIVOT_ORDER, Finding, QAGroup, Severity
 from warehouse.qa.residue import residue_spans
-from warehouse.qa.text import match_form
 
 NAME: Final = "numbers"
 
-_DIGITS: Final = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
-_SPACES: Final = " \u00a0\u202f\u2009"
-#: A number with its inner separators (``1 000,5``, ``1.000``, ``70/125``, ``١٬٠٠٠``).
-_NUMBER: Final = re.compile(r"\d+(?:(?:[.,\u066b\u066c/]|[ \u00a0\u202f\u2009])\d+)*")
-#: Thousands and decimal separators of each language, as the UN style guides use them
-#: (after NFKC, which makes every no-break space a plain one; Arabic ٬ and ٫ are mapped
-#: to ``,`` and ``.`` first). A ``.`` where it is not a separator is kept as written
-#: (``3.2`` is a section number in every language).
-_THOUSANDS: Final[dict[Lang, str]] = {
-    "en": ",",
-    "zh": ",",
-    "ar": ",",
-    "fr": " ",
-    "ru": " ",
-    "es": " .",
-}
-_DECIMAL: Final[dict[Lang, str]] = {
-    "en": ".",
-    "zh": ".",
-    "ar": ".",
-    "fr": ",",
-    "ru": ",",
-    "es": ",",
-}
 
-_WORDS: Final[dict[Lang, dict[int, tuple[str, ...]]]] = {
-    "en": {
-        1: ("one", "first"),
-        2: ("two", "second"),
-        3: ("three", "third"),
-        4: ("four", "fourth"),
-        5: ("five", "fifth"),
-        6: ("six", "sixth"),
-        7: ("seven", "seventh"),
-        8: ("eight", "eighth"),
-        9: ("nine", "ninth"),
-        10: ("ten", "tenth"),
-    },
-    "fr": {
-        1: ("un", "une", "premier", "première"),
-        2: ("deux", "deuxième", "second", "seconde"),
-        3: ("trois", "troisième"),
-        4: ("quatre", "quatrième"),
-        5: ("cinq", "cinquième"),
-        6: ("six", "sixième"),
-        7: ("sept", "septième"),
-        8: ("huit", "huitième"),
-        9: ("neuf", "neuvième"),
-        10: ("dix", "dixième"),
-    },
-    "es": {
-        1: ("uno", "una", "primero", "primera", "primer"),
-        2: ("dos", "segundo", "segunda"),
-        3: ("tres", "tercero", "tercera", "tercer"),
-        4: ("cuatro", "cuarto", "cuarta"),
-        5: ("cinco", "quinto", "quinta"),
-        6: ("seis", "sexto", "sexta"),
-        7: ("siete", "séptimo", "séptima"),
-        8: ("ocho", "octavo", "octava"),
-        9: ("nueve", "noveno", "novena"),
-        10: ("diez", "décimo", "décima"),
-    },
-    "ru": {
-        1: ("один", "одна", "одно", "первый", "первая", "первое", "первой", "первого"),
-        2: ("два", "две", "второй", "вторая", "второе", "второго"),
-        3: ("три", "третий", "третья", "третье", "третьего"),
-        4: ("четыре", "четвертый", "четвёртый"),
-        5: ("пять", "пятый"),
-        6: ("шесть", "шестой"),
-        7: ("семь", "седьмой"),
-        8: ("восемь", "восьмой"),
-        9: ("девять", "девятый"),
-        10: ("десять", "десятый"),
-    },
-    "ar": {
-        1: ("واحد", "الاول", "الأول", "الاولى", "الأولى"),
-        2: ("اثنان", "اثنين", "الثاني", "الثانية"),
-        3: ("ثلاث", "ثلاثة", "الثالث", "الثالثة"),
-        4: ("اربع", "أربع", "اربعة", "أربعة", "الرابع", "الرابعة"),
-        5: ("خمس", "خمسة", "الخامس", "الخامسة"),
-        6: ("ست", "ستة", "السادس", "السادسة"),
-        7: ("سبع", "سبعة", "السابع", "السابعة"),
-        8: ("ثماني", "ثمانية", "الثامن", "الثامنة"),
-        9: ("تسع", "تسعة", "التاسع", "التاسعة"),
-        10: ("عشر", "عشرة", "العاشر", "العاشرة"),
-    },
-}
-_MONTHS: Final[dict[Lang, list[str]]] = {
-    "en": [
-        "january",
-        "february",
-        "march",
-        "april",
-        "may",
-        "june",
-        "july",
-        "august",
-        "september",
-        "october",
-        "november",
-        "december",
-    ],
-    "fr": [
-        "janvier",
-        "février",
-        "mars",
-        "avril",
-        "mai",
-        "juin",
-        "juillet",
-        "août",
-        "septembre",
-        "octobre",
-        "novembre",
-        "décembre",
-    ],
-    "es": [
-        "enero",
-        "febrero",
-        "marzo",
-        "abril",
-        "mayo",
-        "junio",
-        "julio",
-        "agosto",
-        "septiembre",
-        "octubre",
-        "noviembre",
-        "diciembre",
-    ],
-    "ru": [
-        "январ",
-        "феврал",
-        "март",
-        "апрел",
-        "ма",
-        "июн",
-        "июл",
-        "август",
-        "сентябр",
-        "октябр",
-        "ноябр",
-        "декабр",
-    ],
-    "ar": [
-        "يناير",
-        "فبراير",
-        "مارس",
-        "ابريل",
-        "مايو",
-        "يونيو",
-        "يوليو",
-        "اغسطس",
-        "سبتمبر",
-        "اكتوبر",
-        "نوفمبر",
-        "ديسمبر",
-    ],
-}
-_ZH_NUMERALS: Final = "一二三四五六七八九十"
+@dataclass(frozen=True, slots=True)
+class LanguageValues:
+    """The values of one language's text, and the values its residue excuses."""
+
+    values: tuple[Value, ...]
+    excused: tuple[Value, ...]
 
 
-def canonical(token: str, lang: Lang) -> list[str]:
-    """Turn one number as written in ``lang`` into canonical numbers.
+#: A table-of-contents line ends in its page number after a tab (``3.1<TAB>Terms<TAB>1``);
+#: each language paginates its own edition, so the number is not compared.
+TOC_PAGE: Final = re.compile(r"\t[\s.…]*\d{1,3}\s*$")
 
-    A thousands separator counts only before a group of exactly three digits after a
-    first group of at most three (``10 000``, not ``2018 123``); any separator that is
-    neither splits the token into several numbers.
+
+def language_values(text: str, lang: Lang) -> LanguageValues:
+    """Read the values of ``text``, leaving residue spans out but remembering their values.
+
+    The page number of a table-of-contents line is left out too.
     """
-    token = unicodedata.normalize("NFKC", token.translate(_DIGITS))
-    token = token.replace("\u066c", ",").replace("\u066b", ".")
-    if "/" in token:
-        return [re.sub(r"\s", "", token)]
-    parts = re.split(r"([., ])", token)
-    numbers: list[str] = []
-    first, whole, frac = parts[0], parts[0], ""
-    for sep, group in zip(parts[1::2], parts[2::2], strict=True):
-        if not frac and sep in _THOUSANDS[lang] and len(group) == 3 and len(first) <= 3:
-            whole += group
-        elif not frac and sep in (_DECIMAL[lang], "."):
-            frac = group
-        else:
-            numbers.append(_join(whole, frac))
-            first, whole, frac = group, group, ""
-    numbers.append(_join(whole, frac))
-    return numbers
-
-
-def _join(whole: str, frac: str) -> str:
-    """Write a number canonically: no leading zeros, ``.`` before any decimals."""
-    whole = whole.lstrip("0") or "0"
-    return f"{whole}.{frac}" if frac else whole
-
-
-def extract_numbers(text: str, lang: Lang) -> tuple[Counter[str], frozenset[str]]:
-    """The canonical numbers of a text, and those a residue makes uncertain.
-
-    Returns:
-        The multiset of numbers outside residue spans, and the numbers of both readings
-        of every residue span (which another language may carry).
-    """
-    excused: set[str] = set()
-    pieces: list[str] = []
-    last = 0
+    blanked = text
+    excused: list[Value] = []
     for res in residue_spans(text):
-        pieces.append(text[last : res.start])
-        pieces.append(" ")
-        excused |= res.numbers
-        last = res.end
-    pieces.append(text[last:])
-    counts: Counter[str] = Counter()
-    for m in _NUMBER.finditer("".join(pieces).translate(_DIGITS)):
-        counts.update(canonical(m.group(), lang))
-    return counts, frozenset(excused)
+        blanked = blanked[: res.start] + " " * (res.end - res.start) + blanked[res.end :]
+        for number in sorted(res.numbers):
+            excused.extend(extract_values(number, "en", words=False))
+    if page := TOC_PAGE.search(blanked):
+        blanked = blanked[: page.start()] + " " * (len(blanked) - page.start())
+    return LanguageValues(extract_values(blanked, lang), tuple(excused))
 
 
-def number_words(text: str, lang: Lang) -> set[str]:
-    """Small numbers (1-31) a text writes in words, month names or Chinese numerals."""
-    found: set[str] = set()
-    form = match_form(text, lang)
-    if lang == "zh":
-        for m in re.finditer(rf"[{_ZH_NUMERALS}]+", form):
-            value = _zh_value(m.group())
-            if value is not None:
-                found.add(str(value))
-        return found
-    tokens = set(re.findall(r"[^\W\d_]+", form))
-    for value, forms in _WORDS.get(lang, {}).items():
-        if tokens & {match_form(f, lang) for f in forms}:
-            found.add(str(value))
-    for index, stem in enumerate(_MONTHS.get(lang, ()), start=1):
-        stem = match_form(stem, lang)
-        if any(t.startswith(stem) for t in tokens) and (lang != "ru" or len(stem) > 2):
-            found.add(str(index))
-    return found
+def category(value: Value) -> str:
+    """What a value is, for rules and for pairing a missing value with an extra one."""
+    if isinstance(value, Date):
+        return "date"
+    if isinstance(value, Reference) and value.kind != "clause":
+        return value.kind
+    if isinstance(value, Number) and value.spelled:
+        return "word"
+    return "number"
 
 
-def _zh_value(numeral: str) -> int | None:
-    """Value of a Chinese numeral up to 99 (``十二`` = 12, ``二十一`` = 21)."""
-    if len(numeral) > 3:
-        return None
-    digits = {c: i for i, c in enumerate(_ZH_NUMERALS, start=1)}
-    if "十" not in numeral:
-        return digits[numeral] if len(numeral) == 1 else None
-    tens, _, units = numeral.partition("十")
-    value = (digits.get(tens, 1) if tens else 1) * 10
-    return value + digits.get(units, 0) if units else value
+def severity_of(*values: Value) -> Severity:
+    """``info`` for footnote markers, ``warning`` when words are involved, else ``error``."""
+    cats = {category(v) for v in values}
+    if "footnote" in cats:
+        return "info"
+    if "word" in cats:
+        return "warning"
+    return "error"
+
+
+def _same(a: Value, b: Value) -> bool:
+    return a.key == b.key and category(a) == category(b)
+
+
+def _same_key(a: Value, b: Value) -> bool:
+    return a.key == b.key
+
+
+#: Matching passes, strictest first: digits pair with digits and words with words before
+#: a word may stand for a digit, so what is left over is what is really missing.
+_PASSES: Final = (_same, _same_key, matches)
+
+
+def pair_values(a: Sequence[Value], b: Sequence[Value]) -> tuple[set[int], set[int]]:
+    """Match two languages' values one to one, the closest readings first.
+
+    Returns the indices of ``a`` and of ``b`` that found a partner.
+    """
+    done_a: set[int] = set()
+    done_b: set[int] = set()
+    for same in _PASSES:
+        for i, va in enumerate(a):
+            if i in done_a:
+                continue
+            for j, vb in enumerate(b):
+                if j not in done_b and same(va, vb):
+                    done_a.add(i)
+                    done_b.add(j)
+                    break
+    return done_a, done_b
+
+
+@dataclass(frozen=True, slots=True)
+class _Gap:
+    """A value of ``source`` that ``lang`` lacks (missing) or has alone (extra)."""
+
+    value: Value
+    source: Lang
+    holders: tuple[Lang, ...]
 
 
 def check_numbers(groups: Sequence[QAGroup]) -> list[Finding]:
-    """Report numbers whose count differs from the group's consensus, per language."""
+    """Report values missing, extra or different in a language, by kind and severity."""
     out: list[Finding] = []
     for group in groups:
-        langs = group.langs
-        if len(langs) < 2:
-            continue
-        counts: dict[Lang, Counter[str]] = {}
-        excused: dict[Lang, frozenset[str]] = {}
-        for lang in langs:
-            counts[lang], excused[lang] = extract_numbers(group.texts[lang], lang)
-        values = sorted(set().union(*counts.values()))
-        for value in values:
-            per_lang = {lang: counts[lang][value] for lang in langs}
-            most = max(per_lang.values())
-            for lang in langs:
-                if per_lang[lang] < most and value in number_words(group.texts[lang], lang):
-                    per_lang[lang] = most  # written as a word: counts as present
-            tally = Counter(per_lang.values())
-            best = max(tally.values())
-            consensus = next(
-                per_lang[lang]
-                for lang in PIVOT_ORDER
-                if lang in per_lang and tally[per_lang[lang]] == best
-            )
-            for lang in langs:
-                have = per_lang[lang]
-                if have == consensus or value in excused[lang]:
-                    continue
-                others = ", ".join(f"{o} {per_lang[o]}" for o in langs if o != lang)
-                verb = "missing" if have < consensus else "extra"
-                out.append(
-                    group.finding(
-                        NAME,
-                        "error",
-                        lang,
-                        value if have else "",
-                        f"number {value} {verb} in {lang}: {have} time(s) here; {others}",
-                        f"check {value} against the other versions",
-                    )
-                )
+        if len(group.langs) >= 2:
+            out.extend(_check_group(group))
     return out
+
+
+def _check_group(group: QAGroup) -> list[Finding]:
+    langs = group.langs
+    read = {lang: language_values(group.texts[lang], lang) for lang in langs}
+    excused = [v for side in read.values() for v in side.excused]
+    values = {
+        lang: [v for v in read[lang].values if not any(matches(v, e) for e in excused)]
+        for lang in langs
+    }
+    holders: dict[Lang, list[set[Lang]]] = {lang: [{lang} for _ in values[lang]] for lang in langs}
+    for n, a in enumerate(langs):
+        for b in langs[n + 1 :]:
+            done_a, done_b = pair_values(values[a], values[b])
+            for i in done_a:
+                holders[a][i].add(b)
+            for j in done_b:
+                holders[b][j].add(a)
+    pivot = next(lang for lang in PIVOT_ORDER if lang in langs)
+    missing: dict[Lang, list[_Gap]] = {lang: [] for lang in langs}
+    extra: dict[Lang, list[_Gap]] = {lang: [] for lang in langs}
+    for lang in sorted(langs, key=PIVOT_ORDER.index):
+        for value, have in zip(values[lang], holders[lang], strict=True):
+            lack = [o for o in langs if o not in have]
+            if not lack:
+                continue
+            gap = _Gap(value, lang, tuple(o for o in langs if o in have))
+            if len(have) > len(lack) or (len(have) == len(lack) and pivot in have):
+                for other in lack:
+                    if not any(matches(g.value, value) for g in missing[other]):
+                        missing[other].append(gap)
+            elif not (isinstance(value, Number) and value.spelled):
+                # A word alone ("first", "second") is too often not a number to report.
+                extra[lang].append(gap)
+    out: list[Finding] = []
+    for lang in langs:
+        out.extend(_findings(group, lang, missing[lang], extra[lang]))
+    return out
+
+
+def _findings(group: QAGroup, lang: Lang, missing: list[_Gap], extra: list[_Gap]) -> list[Finding]:
+    """Findings of one language: differing pairs first, then what is left missing or extra."""
+    out: list[Finding] = []
+    extra = list(extra)
+    for gap in missing:
+        want = gap.value
+        same = next((e for e in extra if category(e.value) == category(want)), None)
+        if same is None:
+            # Another kind that holds the same digits: Y4102 typed for Recommendation Y.4102.
+            same = next((e for e in extra if _digits(e.value.text) in _digits(want.text)), None)
+        if same is not None:
+            extra.remove(same)
+            got = same.value
+            out.append(
+                group.finding(
+                    NAME,
+                    severity_of(want, got),
+                    lang,
+                    got.text,
+                    f"{category(want)} {want.text!r} ({_langs(gap.holders)}) is {got.text!r} in"
+                    f" {lang} [{want.key} ≠ {got.key}]",
+                    f"check {got.text!r} against {want.text!r}",
+                    rule=f"{category(want)}-differs",
+                    found=got.text,
+                    expected=want.text,
+                )
+            )
+            continue
+        out.append(
+            group.finding(
+                NAME,
+                severity_of(want),
+                lang,
+                "",
+                f"{category(want)} {want.text!r} ({_langs(gap.holders)}) missing in {lang}"
+                f" [{want.key}]",
+                f"add {want.text!r} or check the other versions",
+                rule=f"{category(want)}-missing",
+                expected=want.text,
+            )
+        )
+    for gap in extra:
+        got = gap.value
+        others = [o for o in group.langs if o not in gap.holders]
+        out.append(
+            group.finding(
+                NAME,
+                severity_of(got),
+                lang,
+                got.text,
+                f"{category(got)} {got.text!r} in {_langs(gap.holders)} only, not in"
+                f" {_langs(tuple(others))} [{got.key}]",
+                f"check {got.text!r} against the other versions",
+                rule=f"{category(got)}-extra",
+                found=got.text,
+            )
+        )
+    return out
+
+
+def _digits(text: str) -> str:
+    return "".join(c for c in text if c.isdigit()) or "-"
+
+
+def _langs(langs: Sequence[Lang]) -> str:
+    return ", ".join(sorted(langs, key=PIVOT_ORDER.index))

@@ -9,11 +9,16 @@ others, and at least half of them, is reported (with two languages, or when only
 pair is odd, the one later in the pivot order). A group whose
 alignment confidence (the mean cosine similarity of its language pairs) is below
 :data:`MIN_CONFIDENCE` is reported as weakly aligned.
+
+Lengths are measured without text in brackets: a term glossed in English in the
+Spanish or Arabic version (``Plan de continuidad (business continuity plan)``) makes
+that version longer without anything being added to what it says.
 """
 
 from __future__ import annotations
 
 import math
+import re
 import statistics
 from collections import defaultdict
 from collections.abc import Sequence
@@ -49,12 +54,20 @@ def pair_statistics(groups: Sequence[QAGroup]) -> dict[tuple[Lang, Lang], tuple[
     return out
 
 
+_BRACKETED: Final = re.compile(r"[(（][^()（）]*[)）]")
+
+
+def _length(text: str) -> int:
+    """The length that is compared: without text in brackets (glosses, references)."""
+    return len(_BRACKETED.sub("", text).strip())
+
+
 def _usable(group: QAGroup) -> list[Lang]:
-    return [lang for lang in group.langs if len(group.texts[lang].strip()) >= MIN_CHARS]
+    return [lang for lang in group.langs if _length(group.texts[lang]) >= MIN_CHARS]
 
 
 def _log_ratio(group: QAGroup, a: Lang, b: Lang) -> float:
-    return math.log(len(group.texts[b].strip()) / len(group.texts[a].strip()))
+    return math.log(_length(group.texts[b]) / _length(group.texts[a]))
 
 
 def check_outliers(groups: Sequence[QAGroup]) -> list[Finding]:
@@ -79,6 +92,9 @@ def check_outliers(groups: Sequence[QAGroup]) -> list[Finding]:
                     f"alignment confidence {group.confidence:.2f} below {MIN_CONFIDENCE} "
                     f"({group.level} {group.key}, {', '.join(group.langs)})",
                     "check that these texts say the same thing",
+                    rule="low-confidence",
+                    found=f"{group.confidence:.2f}",
+                    expected=f">= {MIN_CONFIDENCE}",
                 )
             )
         langs = _usable(group)
@@ -118,6 +134,7 @@ def check_outliers(groups: Sequence[QAGroup]) -> list[Finding]:
                     f"{lang} text of {group.level} {group.key} has an unusual length: "
                     + "; ".join(odd[lang][:3]),
                     "check for an omission or an addition",
+                    rule="length-ratio",
                 )
             )
     return out

@@ -41,6 +41,7 @@ CHECKS: Final[dict[str, Check]] = {
             check_consistency,
             _PARAGRAPH,
             "same source, different translations and back",
+            scope="corpus",
         ),
         Check(
             "language",
@@ -53,6 +54,7 @@ CHECKS: Final[dict[str, Check]] = {
             check_outliers,
             _PARAGRAPH,
             "unusual length ratios, low alignment confidence",
+            scope="corpus",
         ),
         Check(
             "residue",
@@ -71,6 +73,7 @@ CHECKS: Final[dict[str, Check]] = {
             check_stale,
             frozenset({"clause"}),
             "clauses the latest run changed in some languages but not in the others",
+            scope="run",
         ),
     )
 }

@@ -142,6 +142,9 @@ def check_residue(groups: Sequence[QAGroup]) -> list[Finding]:
                             seg_id,
                             f"label {group.labels.get(lang, '?')}: {meta['revision_residue']}",
                             f"keep the new label {meta.get('new_label', '')} and drop the old one",
+                            rule="compound-label",
+                            found=group.labels.get(lang, ""),
+                            expected=meta.get("new_label", ""),
                         )
                     )
             if group.level != "paragraph":
@@ -158,6 +161,8 @@ def check_residue(groups: Sequence[QAGroup]) -> list[Finding]:
                         piece,
                         f"{res.description}: {snippet(text, res.start, res.end)}",
                         "accept or reject the tracked change and keep one reading",
+                        rule="glued-text",
+                        found=piece,
                     )
                 )
             if not spans:
@@ -172,6 +177,7 @@ def check_residue(groups: Sequence[QAGroup]) -> list[Finding]:
                             seg_id,
                             evidence,
                             "accept or reject the tracked change and keep one reading",
+                            rule="parser-residue",
                         )
                     )
     return out

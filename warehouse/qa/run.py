@@ -1,19 +1,34 @@
 """Running the QA: read groups from the warehouse, run the checks, write findings back.
 
-The only module of the package that touches DuckDB. Reading goes through a read-only
-connection (:func:`warehouse.db.query`); :func:`write_findings` creates its own tables
-(``schema.sql`` of this package) and replaces the rows of one run in one transaction.
+The only module of the package that touches DuckDB. A QA run stores the complete set of
+findings of the corpus under its run id, yet costs what the run rebuilt:
+
+* checks of scope ``resolution`` (see :attr:`warehouse.qa.model.Check.scope`) run on the
+  groups of the resolutions the run rebuilt; the findings of the other resolutions are
+  copied from the previous QA run in one SQL statement, never recomputed;
+* checks of scope ``corpus`` (consistency, outliers) read the groups of their level in
+  every resolution and run over all of them, since a new document can change a verdict on
+  an old one; ``run`` checks (stale) read what the checked run changed;
+* term candidates are mined in SQL (:mod:`warehouse.qa.terms`) from the candidate terms
+  kept per resolution (``term_groups``, ``term_occurrences``), refreshed for the rebuilt
+  resolutions only;
+* findings and candidates are written in bulk through Arrow, one statement per table.
+
+Everything happens on one open connection (:func:`qa_into`), so the load and the QA of a
+run can share one staged copy; :func:`run_qa` is the same on its own staged copy.
 """
 
 from __future__ import annotations
 
 import json
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
+from dataclasses import fields
 from pathlib import Path
 from typing import Any, Final
 
 import duckdb
+import polars as pl
 
 from corpus.errors import DatabaseError
 from corpus.model import LANGS, Lang, is_lang
@@ -22,50 +37,91 @@ from warehouse.publish import staged
 from warehouse.qa.model import SEVERITIES, Finding, QAGroup, TermCandidate
 from warehouse.qa.registry import ALL, CHECKS
 from warehouse.qa.stale import RUN_CHANGE
-from warehouse.qa.terms import mine_term_candidates
+from warehouse.qa.terms import mine_term_candidates, mine_terms_sql, term_rows
 
 #: Level order of the warehouse, coarse to fine.
 _LEVELS: Final = ("section", "clause", "paragraph", "sentence")
 #: Groups of this level feed term mining: short texts make associations sharper.
 TERM_LEVEL: Final = "sentence"
 
+#: A database file, or a connection already open on one (a staged copy, say).
+Source = Path | str | duckdb.DuckDBPyConnection
+
 _GROUPS_SQL: Final = f"""
 SELECT group_id, resolution, level, key, position, method, confidence,
        {", ".join(LANGS)}
-FROM parallel
+FROM parallel WHERE {{where}}
 """
 _MEMBERS_SQL: Final = """
 SELECT m.group_id, m.lang, m.ord, s.segment_id, s.text, s.label, s.key, s.meta
 FROM alignment_members AS m
 JOIN segments AS s ON s.segment_id = m.segment_id
+WHERE {where}
 ORDER BY m.group_id, m.lang, m.ord
 """
-
-
+#: What the latest run added or changed, for the stale-translation check: the versions it
+#: opened (a lookup on ``segment_versions_from_run``), ``changed`` when one was closed.
 _CHANGES_SQL: Final = """
-SELECT segment_id, change FROM segment_changes
-WHERE change <> 'removed'
-  AND run_id = (SELECT run_id FROM runs ORDER BY started_at DESC LIMIT 1)
+SELECT n.segment_id,
+       CASE WHEN EXISTS (SELECT 1 FROM segment_versions AS o
+                         WHERE o.segment_id = n.segment_id AND o.valid_to_run = n.valid_from_run)
+            THEN 'changed' ELSE 'added' END
+FROM segment_versions AS n
+WHERE n.valid_from_run = (SELECT run_id FROM runs ORDER BY started_at DESC LIMIT 1)
+  AND {where}
 """
 
 
-def read_groups(db_path: Path | str) -> list[QAGroup]:
-    """Read every aligned group of the warehouse, with its members' ids, labels and meta.
+def _rows(source: Source, sql: str, params: Sequence[object] = ()) -> list[tuple[Any, ...]]:
+    """Run a read on a connection, or on a read-only connection to a file."""
+    if isinstance(source, duckdb.DuckDBPyConnection):
+        return source.execute(sql, list(params)).fetchall()
+    return query(source, sql, list(params))[1]
+
+
+def _where(
+    column: str, resolutions: Collection[str] | None, levels: Collection[str] | None = None
+) -> tuple[str, list[object]]:
+    """A filter on resolution and level, and its parameters."""
+    parts: list[str] = ["TRUE"]
+    params: list[object] = []
+    if resolutions is not None:
+        parts.append(f"list_contains(?, {column}resolution)")
+        params.append(sorted(resolutions))
+    if levels is not None:
+        parts.append(f"list_contains(?, {column}level)")
+        params.append(sorted(levels))
+    return " AND ".join(parts), params
+
+
+def read_groups(
+    source: Source,
+    resolutions: Collection[str] | None = None,
+    levels: Collection[str] | None = None,
+) -> list[QAGroup]:
+    """Read the aligned groups of the warehouse, with their members' ids, labels and meta.
+
+    Args:
+        source: The database file, or an open connection to it.
+        resolutions: Only these resolutions (default: all).
+        levels: Only these levels (default: all).
 
     Raises:
         DatabaseError: the database is missing or lacks the warehouse tables.
     """
-    _, doc_rows = query(db_path, "SELECT resolution, lang FROM documents")
+    where, params = _where("", resolutions, None)
+    doc_rows = _rows(source, f"SELECT resolution, lang FROM documents WHERE {where}", params)
     doc_langs: dict[str, set[str]] = defaultdict(set)
     for resolution, lang in doc_rows:
         doc_langs[str(resolution)].add(str(lang))
-    _, member_rows = query(db_path, _MEMBERS_SQL)
+    where, params = _where("s.", resolutions, levels)
     members: dict[str, list[tuple[Any, ...]]] = defaultdict(list)
-    for row in member_rows:
+    for row in _rows(source, _MEMBERS_SQL.format(where=where), params):
         members[str(row[0])].append(row)
-    _, group_rows = query(db_path, _GROUPS_SQL)
-    # What the latest run added or changed, for the stale-translation check.
-    _, change_rows = query(db_path, _CHANGES_SQL)
+    where, params = _where("", resolutions, levels)
+    group_rows = _rows(source, _GROUPS_SQL.format(where=where), params)
+    where, params = _where("n.", resolutions, levels)
+    change_rows = _rows(source, _CHANGES_SQL.format(where=where), params)
     run_changes = {str(seg): str(change) for seg, change in change_rows}
     groups = [_group(row, members[str(row[0])], doc_langs, run_changes) for row in group_rows]
     groups.sort(key=lambda g: (g.resolution, _LEVELS.index(g.level), g.position, g.group_id))
@@ -122,8 +178,8 @@ def _group(
     )
 
 
-def run_checks(groups: Sequence[QAGroup], checks: Iterable[str] = ALL) -> list[Finding]:
-    """Run the named checks, each on the groups of its levels; most serious first.
+def _known(checks: Iterable[str]) -> list[str]:
+    """The names given, checked against the registry.
 
     Raises:
         ValueError: a name is not in the registry.
@@ -132,8 +188,17 @@ def run_checks(groups: Sequence[QAGroup], checks: Iterable[str] = ALL) -> list[F
     unknown = [n for n in names if n not in CHECKS]
     if unknown:
         raise ValueError(f"unknown check {unknown[0]!r}; known checks: {', '.join(CHECKS)}")
+    return names
+
+
+def run_checks(groups: Sequence[QAGroup], checks: Iterable[str] = ALL) -> list[Finding]:
+    """Run the named checks, each on the groups of its levels; most serious first.
+
+    Raises:
+        ValueError: a name is not in the registry.
+    """
     findings: list[Finding] = []
-    for name in names:
+    for name in _known(checks):
         check = CHECKS[name]
         findings.extend(check.func([g for g in groups if g.level in check.levels]))
     order = {name: i for i, name in enumerate(CHECKS)}
@@ -141,20 +206,161 @@ def run_checks(groups: Sequence[QAGroup], checks: Iterable[str] = ALL) -> list[F
 
 
 def mine_terms(groups: Sequence[QAGroup]) -> list[TermCandidate]:
-    """Mine bilingual term candidates from the sentence-level groups."""
+    """Mine bilingual term candidates from the sentence-level groups (in memory)."""
     return mine_term_candidates([g for g in groups if g.level == TERM_LEVEL])
 
 
-def latest_run(db_path: Path | str) -> str:
+def latest_run(source: Source, path: Path | str | None = None) -> str:
     """The id of the newest pipeline run in the warehouse.
 
     Raises:
         DatabaseError: the database has no run.
     """
-    _, rows = query(db_path, "SELECT run_id FROM runs ORDER BY started_at DESC LIMIT 1")
+    rows = _rows(source, "SELECT run_id FROM runs ORDER BY started_at DESC LIMIT 1")
     if not rows:
-        raise DatabaseError("no run here; run `itu-corpus run` first", path=str(db_path))
+        where = path if path is not None else source
+        raise DatabaseError("no run here; run `itu-corpus run` first", path=str(where))
     return str(rows[0][0])
+
+
+def qa_into(
+    con: duckdb.DuckDBPyConnection,
+    run_id: str,
+    resolutions: Collection[str] | None = None,
+    checks: Iterable[str] = ALL,
+) -> int:
+    """Check the warehouse open on ``con`` and store the findings of ``run_id``; return them.
+
+    Args:
+        con: A writable connection (a staged copy), migrated.
+        run_id: The run the findings belong to (its earlier findings are replaced).
+        resolutions: The resolutions the run rebuilt; the findings of the others are
+            carried over from the previous QA run. ``None`` checks everything.
+        checks: The checks to run (default: all of the registry).
+
+    Raises:
+        ValueError: a check name is not in the registry.
+    """
+    names = _known(checks)
+    previous = None if resolutions is None else _previous_qa(con, run_id)
+    if previous is None:
+        resolutions = None  # nothing to carry over: check everything
+    local = [n for n in names if CHECKS[n].scope != "corpus"]
+    wide = [n for n in names if CHECKS[n].scope == "corpus"]
+    findings: list[Finding] = []
+    if local and (resolutions is None or resolutions):
+        findings = run_checks(read_groups(con, resolutions), local)
+    if wide:
+        levels = {level for n in wide for level in CHECKS[n].levels}
+        findings += run_checks(read_groups(con, None, levels), wide)
+    carried = [n for n in names if CHECKS[n].scope == "resolution"] if previous else []
+    groups = None if resolutions is None else sorted(resolutions)
+    _store_findings(con, run_id, findings, previous, carried, groups)
+    _store_terms(con, run_id, groups)
+    return _count(con, "SELECT count(*) FROM qa_findings WHERE run_id = ?", run_id)
+
+
+def _count(con: duckdb.DuckDBPyConnection, sql: str, *params: object) -> int:
+    row = con.execute(sql, list(params)).fetchone()
+    return int(row[0]) if row else 0
+
+
+def _previous_qa(con: duckdb.DuckDBPyConnection, run_id: str) -> str | None:
+    """The latest run, other than ``run_id``, whose QA stored findings."""
+    row = con.execute(
+        """SELECT f.run_id FROM (SELECT DISTINCT run_id FROM qa_findings) AS f
+           JOIN runs AS r USING (run_id) WHERE f.run_id <> ?
+           ORDER BY r.started_at DESC LIMIT 1""",
+        [run_id],
+    ).fetchone()
+    return str(row[0]) if row else None
+
+
+#: Columns of ``qa_findings`` a :class:`Finding` supplies, by field name (``check`` is
+#: ``check_name``); any other field is stored under its own name.
+_FINDING_COLUMNS: Final = {"check": "check_name"}
+
+
+def _finding_frame(findings: Sequence[Finding]) -> pl.DataFrame:
+    """The findings as a frame, one column per field, ``seq`` keeping their order."""
+    names = [f.name for f in fields(Finding)]
+    data: dict[str, list[Any]] = {_FINDING_COLUMNS.get(n, n): [] for n in names}
+    for finding in findings:
+        for name in names:
+            data[_FINDING_COLUMNS.get(name, name)].append(getattr(finding, name))
+    if "rule" in data:  # a check without rules of its own is its one rule
+        data["rule"] = [
+            rule or check for rule, check in zip(data["rule"], data["check_name"], strict=True)
+        ]
+    frame = pl.DataFrame(data, schema={c: pl.String for c in data})
+    return frame.with_row_index("seq").with_columns(pl.col("seq").cast(pl.Int64))
+
+
+def _store_findings(
+    con: duckdb.DuckDBPyConnection,
+    run_id: str,
+    findings: Sequence[Finding],
+    previous: str | None,
+    carried: Sequence[str],
+    rebuilt: Sequence[str] | None,
+) -> None:
+    """Replace the findings of ``run_id``: the new ones, plus those carried over.
+
+    Carried over are the findings of ``previous`` by the ``carried`` checks on the
+    resolutions not in ``rebuilt``. ``finding_no`` orders them all by severity, check,
+    resolution (except for corpus-wide checks) and the order the check gave.
+    """
+    con.execute("DELETE FROM qa_findings WHERE run_id = ?", [run_id])
+    con.register("_new_findings", _finding_frame(findings))
+    try:
+        carry = ""
+        params: list[object] = []
+        if previous is not None and carried and rebuilt is not None:
+            carry = """UNION ALL BY NAME
+                SELECT * EXCLUDE (run_id, finding_no), finding_no AS seq FROM qa_findings
+                WHERE run_id = ? AND list_contains(?, check_name)
+                  AND NOT list_contains(?, coalesce(resolution, ''))"""
+            params = [previous, list(carried), list(rebuilt)]
+        wide = [n for n, c in CHECKS.items() if c.scope == "corpus"]
+        con.execute(
+            f"""INSERT INTO qa_findings BY NAME
+            SELECT * EXCLUDE (seq), ? AS run_id,
+                   row_number() OVER (ORDER BY list_position(?, severity),
+                       list_position(?, check_name),
+                       CASE WHEN list_contains(?, check_name) THEN '' ELSE resolution END,
+                       seq) AS finding_no
+            FROM (
+                SELECT n.*, g.resolution, g.level, g.key
+                FROM _new_findings AS n LEFT JOIN alignment_groups AS g USING (group_id)
+                {carry}
+            )""",
+            [run_id, list(SEVERITIES), list(CHECKS), wide, *params],
+        )
+    finally:
+        con.unregister("_new_findings")
+
+
+def _store_terms(
+    con: duckdb.DuckDBPyConnection, run_id: str, rebuilt: Sequence[str] | None
+) -> None:
+    """Refresh the candidate terms of the rebuilt resolutions and mine the corpus in SQL."""
+    if rebuilt is None:
+        con.execute("DELETE FROM term_groups")
+        con.execute("DELETE FROM term_occurrences")
+    else:
+        con.execute("DELETE FROM term_groups WHERE list_contains(?, resolution)", [rebuilt])
+        con.execute("DELETE FROM term_occurrences WHERE list_contains(?, resolution)", [rebuilt])
+    groups = read_groups(con, rebuilt, [TERM_LEVEL])
+    term_groups, occurrences = term_rows(groups)
+    for table, frame in (("term_groups", term_groups), ("term_occurrences", occurrences)):
+        if frame.height:
+            con.register("_incoming_terms", frame)
+            try:
+                con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM _incoming_terms")
+            finally:
+                con.unregister("_incoming_terms")
+    con.execute("DELETE FROM term_candidates WHERE run_id = ?", [run_id])
+    con.execute(f"INSERT INTO term_candidates BY NAME {mine_terms_sql()}", [run_id])
 
 
 def write_findings(
@@ -171,41 +377,34 @@ def write_findings(
     Raises:
         DatabaseError: the database cannot be opened for writing or the write fails.
     """
-    # In the order of the placeholders of _INSERT_FINDING: the group id comes last.
-    finding_rows = [
-        [run_id, n, f.check, f.severity, f.lang, f.segment_id, f.evidence, f.suggestion, f.group_id]
-        for n, f in enumerate(findings, start=1)
-    ]
-    term_rows = [
-        [
-            run_id,
-            c.src_lang,
-            c.tgt_lang,
-            c.src_term,
-            c.tgt_term,
-            c.n_src,
-            c.n_tgt,
-            c.n_both,
-            c.dice,
-            c.llr,
-            list(c.examples),
-        ]
-        for c in candidates
-    ]
+    rows = [{f.name: getattr(c, f.name) for f in fields(TermCandidate)} for c in candidates]
+    terms = pl.DataFrame(
+        [{**row, "examples": list(row["examples"]), "run_id": run_id} for row in rows],
+        schema={
+            "src_lang": pl.String,
+            "tgt_lang": pl.String,
+            "src_term": pl.String,
+            "tgt_term": pl.String,
+            "n_src": pl.Int64,
+            "n_tgt": pl.Int64,
+            "n_both": pl.Int64,
+            "dice": pl.Float64,
+            "llr": pl.Float64,
+            "examples": pl.List(pl.String),
+            "run_id": pl.String,
+        },
+    )
     try:
         with staged(db_path) as con:
             migrate(con)
             con.begin()
             try:
-                con.execute("DELETE FROM qa_findings WHERE run_id = ?", [run_id])
+                _store_findings(con, run_id, findings, None, (), None)
                 con.execute("DELETE FROM term_candidates WHERE run_id = ?", [run_id])
-                if finding_rows:  # DuckDB refuses an empty executemany
-                    con.executemany(_INSERT_FINDING, finding_rows)
-                if term_rows:
-                    con.executemany(
-                        "INSERT INTO term_candidates VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                        term_rows,
-                    )
+                if terms.height:
+                    con.register("_incoming_terms", terms)
+                    con.execute("INSERT INTO term_candidates BY NAME SELECT * FROM _incoming_terms")
+                    con.unregister("_incoming_terms")
                 con.commit()
             except BaseException:
                 con.rollback()
@@ -216,25 +415,42 @@ def write_findings(
         ) from exc
 
 
-#: A finding with the resolution, level and key of its group copied in at write time.
-_INSERT_FINDING: Final = """
-INSERT INTO qa_findings
-SELECT ?, ?, ?, ?, q.group_id, g.resolution, g.level, g.key, ?, ?, ?, ?
-FROM (SELECT ? AS group_id) AS q
-LEFT JOIN alignment_groups AS g USING (group_id)
-"""
-
-
-def run_qa(db_path: Path | str, checks: Iterable[str] = ALL) -> tuple[str, int]:
+def run_qa(
+    db_path: Path | str,
+    checks: Iterable[str] = ALL,
+    resolutions: Collection[str] | None = None,
+) -> tuple[str, int]:
     """Check the latest run of the warehouse and store its findings and term candidates.
 
+    Args:
+        db_path: The warehouse.
+        checks: The checks to run.
+        resolutions: The resolutions the latest run rebuilt (see :func:`qa_into`);
+            ``None`` checks the whole corpus.
+
     Returns the run id and the number of findings.
+
+    Raises:
+        DatabaseError: the database cannot be read or written.
+        ValueError: a check name is not in the registry.
     """
-    groups = read_groups(db_path)
-    run_id = latest_run(db_path)
-    findings = run_checks(groups, checks)
-    write_findings(db_path, run_id, findings, mine_terms(groups))
-    return run_id, len(findings)
+    _known(checks)
+    try:
+        with staged(db_path) as con:
+            migrate(con)
+            run_id = latest_run(con, db_path)
+            con.begin()
+            try:
+                n = qa_into(con, run_id, resolutions, checks)
+                con.commit()
+            except BaseException:
+                con.rollback()
+                raise
+    except duckdb.Error as exc:
+        raise DatabaseError(
+            f"cannot write QA findings ({first_line(exc)})", path=str(db_path)
+        ) from exc
+    return run_id, n
 
 
 def qa_report(db_path: Path | str, top: int = 20, run_id: str | None = None) -> str:

@@ -55,6 +55,7 @@ def check_stale(groups: Sequence[QAGroup]) -> list[Finding]:
                     f"{lang}: {new}",
                     f"revise the {lang} text of {group.key} as {','.join(changed)} was "
                     "revised, or confirm that it needs no change",
+                    rule="not-revised",
                 )
             )
     return out

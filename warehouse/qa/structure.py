@@ -9,6 +9,11 @@ versions of different dates are compared (Resolution 130, French 2022 beside Eng
 2018), a clause added or deleted by the revision. A paragraph missing from a language
 whose whole clause is already reported missing is not reported again.
 
+A table one language has and the others do not (ITU-T E.119 in Russian lays out its
+abbreviations as a table where the other languages write tab-separated paragraphs) is
+reported once, at ``info``, for the whole table: its rows and cells are not reported
+again, since the other languages may well hold the same content outside a table.
+
 Labels that disagree (``f)`` beside ``g)`` in one group) are reported unless one side is
 a compound label the parser recorded as revision residue (``gf)`` = old g, new f): the
 residue check reports that once.
@@ -27,6 +32,8 @@ from warehouse.qa.text import snippet
 
 NAME: Final = "structure"
 _DUPLICATE_SUFFIX: Final = re.compile(r"~\d+$")
+#: The key of a table inside a clause (``4.table-1``), and what follows it (rows, cells).
+_TABLE: Final = re.compile(r"^(.*?\.table-\d+)(\..*)?$")
 
 
 def resolution_langs(groups: Sequence[QAGroup]) -> dict[str, tuple[Lang, ...]]:
@@ -62,14 +69,17 @@ def check_structure(groups: Sequence[QAGroup]) -> list[Finding]:
             out.extend(_count_findings(group))
         ref = first_lang(present)
         text = group.texts[ref]
+        table = _TABLE.match(group.key)
         for lang in missing:
             if group.level == "paragraph" and (group.resolution, group.key, lang) in clause_gaps:
                 continue
+            if table and (table[2] or group.level != "clause"):
+                continue  # a row or cell of a table, reported once with its table
             where = ", ".join(present)
             out.append(
                 Finding(
                     NAME,
-                    "warning",
+                    "info" if table else "warning",
                     group.group_id,
                     lang,
                     None,
@@ -77,6 +87,7 @@ def check_structure(groups: Sequence[QAGroup]) -> list[Finding]:
                     f"{snippet(text, 0, min(len(text), 60), 0)}",
                     f"add the {lang} text, or confirm that the {group.level} was added or "
                     "deleted on purpose",
+                    rule="table-missing" if table else f"{group.level}-missing",
                 )
             )
     return out
@@ -104,6 +115,9 @@ def _count_findings(group: QAGroup) -> list[Finding]:
             "",
             f"{lang} has {n} paragraph(s) in {group.key} where {n_usual} languages have {usual}",
             "a paragraph may be missing or split; compare with the other versions",
+            rule="paragraph-count",
+            found=str(n),
+            expected=str(usual),
         )
         for lang, n in counts.items()
         if n != usual
@@ -133,6 +147,9 @@ def _label_findings(group: QAGroup) -> list[Finding]:
                 f"label {group.labels.get(lang, key)!s} in {lang} but "
                 f"{group.labels.get(ref, keyed[ref])!s} in {ref} ({group.key})",
                 "renumber the clause, or check that the alignment pairs the right clauses",
+                rule="label-differs",
+                found=str(group.labels.get(lang, key)),
+                expected=str(group.labels.get(ref, keyed[ref])),
             )
         )
     return out

@@ -65,6 +65,9 @@ def check_terminology(groups: Sequence[QAGroup], termbase: Termbase | None = Non
                             "",
                             f"avoided term {used!r} for {concept_id}{verify}",
                             f"use {' / '.join(entry.preferred[:2])}",
+                            rule="avoided-term",
+                            found=used,
+                            expected=" / ".join(entry.preferred[:2]),
                         )
                     )
                 elif (
@@ -80,6 +83,8 @@ def check_terminology(groups: Sequence[QAGroup], termbase: Termbase | None = Non
                             f"{concept_id} is in {where} but no preferred {lang} term is used"
                             + verify,
                             f"use {' / '.join(entry.preferred[:2])}, or confirm the paraphrase",
+                            rule="preferred-term-missing",
+                            expected=" / ".join(entry.preferred[:2]),
                         )
                     )
     return out

@@ -20,6 +20,8 @@ from collections import Counter, defaultdict
 from collections.abc import Sequence
 from typing import Final
 
+import polars as pl
+
 from corpus.model import Lang
 from warehouse.qa.model import QAGroup, TermCandidate, first_lang
 from warehouse.qa.text import han_chars, words
@@ -257,7 +259,8 @@ def mine_term_candidates(
 ) -> list[TermCandidate]:
     """Mine term pairs between each group's reference language and the others.
 
-    Returns the best target of every source term, by Dice then G², strongest first.
+    Returns the best target of every source term, by Dice, then G², then the longer and
+    the alphabetically first target, strongest first.
     """
     by_pair: dict[tuple[Lang, Lang], list[tuple[str, set[str], set[str]]]] = defaultdict(list)
     for group in groups:
@@ -320,6 +323,126 @@ def _mine_pair(
             tuple(examples[(x, y)]),
         )
         old = best.get(x)
-        if old is None or (cand.dice, cand.llr, len(y)) > (old.dice, old.llr, len(old.tgt_term)):
+        mine, theirs = (
+            (cand.dice, cand.llr, len(y)),
+            (old.dice, old.llr, len(old.tgt_term)) if old else (),
+        )
+        if old is None or mine > theirs or (mine == theirs and y < old.tgt_term):
             best[x] = cand
     return list(best.values())
+
+
+# --- the same mining in SQL, over the candidate terms kept per resolution -------------------
+
+
+def term_rows(groups: Sequence[QAGroup]) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Rows of ``term_groups`` and ``term_occurrences`` for these (sentence-level) groups."""
+    heads: list[dict[str, object]] = []
+    occurrences: dict[str, list[str]] = {"resolution": [], "group_id": [], "lang": [], "term": []}
+    for group in groups:
+        langs = group.langs
+        if len(langs) < 2:
+            continue
+        src = first_lang(langs)
+        heads.append(
+            {
+                "resolution": group.resolution,
+                "group_id": group.group_id,
+                "position": group.position,
+                "src_lang": src,
+                "tgt_langs": [lang for lang in langs if lang != src],
+            }
+        )
+        for lang in langs:
+            for term in sorted(candidate_terms(group.texts[lang], lang)):
+                occurrences["resolution"].append(group.resolution)
+                occurrences["group_id"].append(group.group_id)
+                occurrences["lang"].append(lang)
+                occurrences["term"].append(term)
+    head_frame = pl.DataFrame(
+        heads,
+        schema={
+            "resolution": pl.String,
+            "group_id": pl.String,
+            "position": pl.Int64,
+            "src_lang": pl.String,
+            "tgt_langs": pl.List(pl.String),
+        },
+    )
+    return head_frame, pl.DataFrame(occurrences, schema={k: pl.String for k in occurrences})
+
+
+def _g2_cell(observed: str, expected_times_total: str) -> str:
+    """One cell of Dunning's G² in SQL (see :func:`log_likelihood`)."""
+    return (
+        f"CASE WHEN {observed} > 0 THEN {observed} * "
+        f"ln({observed} * total / ({expected_times_total})) ELSE 0 END"
+    )
+
+
+def mine_terms_sql(min_both: int = MIN_BOTH, min_dice: float = MIN_DICE) -> str:
+    """A query mining every language pair as :func:`mine_term_candidates` does; ``?`` = run id.
+
+    Counts are over ``term_groups`` and ``term_occurrences``, so the whole corpus is mined
+    by DuckDB without reading a text; it keeps the same candidates as the in-memory miner.
+    """
+    g2 = " + ".join(
+        [
+            _g2_cell("n_both::DOUBLE", "n_src::DOUBLE * n_tgt"),
+            _g2_cell("(n_src - n_both)::DOUBLE", "n_src::DOUBLE * (total - n_tgt)"),
+            _g2_cell("(n_tgt - n_both)::DOUBLE", "(total - n_src)::DOUBLE * n_tgt"),
+            _g2_cell(
+                "(total - n_src - n_tgt + n_both)::DOUBLE",
+                "(total - n_src)::DOUBLE * (total - n_tgt)",
+            ),
+        ]
+    )
+    return f"""
+WITH pairs AS (
+    SELECT group_id, resolution, position, src_lang, unnest(tgt_langs) AS tgt_lang
+    FROM term_groups
+),
+totals AS (SELECT src_lang, tgt_lang, count(*) AS total FROM pairs GROUP BY ALL),
+xs AS (
+    SELECT p.src_lang, p.tgt_lang, p.group_id, p.resolution, p.position, o.term
+    FROM pairs AS p JOIN term_occurrences AS o ON o.group_id = p.group_id AND o.lang = p.src_lang
+),
+ys AS (
+    SELECT p.src_lang, p.tgt_lang, p.group_id, o.term
+    FROM pairs AS p JOIN term_occurrences AS o ON o.group_id = p.group_id AND o.lang = p.tgt_lang
+),
+nx AS (
+    SELECT src_lang, tgt_lang, term, count(*) AS n_src FROM xs GROUP BY ALL
+    HAVING count(*) >= {min_both}
+),
+ny AS (
+    SELECT src_lang, tgt_lang, term, count(*) AS n_tgt FROM ys GROUP BY ALL
+    HAVING count(*) >= {min_both}
+),
+cooccur AS (
+    SELECT x.src_lang, x.tgt_lang, x.term AS src_term, y.term AS tgt_term,
+           count(*) AS n_both,
+           list(x.group_id ORDER BY x.resolution, x.position, x.group_id)[1:3] AS examples
+    FROM xs AS x
+    JOIN nx USING (src_lang, tgt_lang, term)
+    JOIN ys AS y USING (src_lang, tgt_lang, group_id)
+    JOIN ny ON ny.src_lang = y.src_lang AND ny.tgt_lang = y.tgt_lang AND ny.term = y.term
+    GROUP BY ALL HAVING count(*) >= {min_both}
+),
+scored AS (
+    SELECT b.*, nx.n_src, ny.n_tgt, t.total,
+           2 * b.n_both / (nx.n_src + ny.n_tgt) AS raw_dice
+    FROM cooccur AS b
+    JOIN nx ON nx.src_lang = b.src_lang AND nx.tgt_lang = b.tgt_lang AND nx.term = b.src_term
+    JOIN ny ON ny.src_lang = b.src_lang AND ny.tgt_lang = b.tgt_lang AND ny.term = b.tgt_term
+    JOIN totals AS t ON t.src_lang = b.src_lang AND t.tgt_lang = b.tgt_lang
+)
+SELECT ? AS run_id, src_lang, tgt_lang, src_term, tgt_term, n_src, n_tgt, n_both,
+       round(raw_dice, 4) AS dice, round(2 * ({g2}), 3) AS llr, examples
+FROM scored
+WHERE raw_dice >= {min_dice}
+QUALIFY row_number() OVER (
+    PARTITION BY src_lang, tgt_lang, src_term
+    ORDER BY round(raw_dice, 4) DESC, round(2 * ({g2}), 3) DESC, length(tgt_term) DESC, tgt_term
+) = 1
+"""

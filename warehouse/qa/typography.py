@@ -102,7 +102,15 @@ def _finding(
         group.segment_for(lang, text[start:end].strip()),
         f"{what}: {snippet(text, start, end)}",
         suggestion,
+        rule=_rule(what),
+        found=text[start:end],
     )
+
+
+def _rule(what: str) -> str:
+    """The rule of a typography finding: the words that open its description."""
+    head = re.match(r"[a-z][a-z -]*[a-z]", what)
+    return head.group().replace(" ", "-") if head else NAME
 
 
 def _pairs(group: QAGroup, lang: Lang, text: str) -> list[Finding]:

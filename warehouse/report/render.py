@@ -1,0 +1,180 @@
+"""The review page: one self-contained HTML file per resolution, rendered with Jinja2.
+
+The template, its stylesheet and its script ship in the package (``templates/`` and
+``static/``) and are inlined into the page, which therefore loads nothing from the
+network: it opens by double-click and can be mailed. Texts are escaped by Jinja's
+autoescaping; the only markup built here is the ``<mark>`` around a finding's values.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import re
+from dataclasses import dataclass
+from importlib.metadata import version
+from importlib.resources import files
+from pathlib import Path
+from typing import Final
+
+from jinja2 import Environment, PackageLoader, select_autoescape
+from markupsafe import Markup
+
+from corpus.errors import DatabaseError
+from corpus.model import Lang
+from warehouse.qa.model import SEVERITIES
+from warehouse.report.data import REVIEW_ORDER, RTL, Review, ReviewFinding, ReviewRow, read_review
+from warehouse.report.marks import find_spans, marked_html
+
+#: Names of the languages in the column headers.
+LANG_NAMES: Final[dict[Lang, str]] = {
+    "ar": "العربية",
+    "zh": "中文",
+    "en": "English",
+    "fr": "Français",
+    "ru": "Русский",
+    "es": "Español",
+}
+#: Below this alignment confidence the page shows the figure in a warning colour.
+LOW_CONFIDENCE: Final = 0.5
+
+
+@dataclass(frozen=True, slots=True)
+class Cell:
+    """One language's cell of a row, ready for the template."""
+
+    lang: Lang
+    present: bool
+    html: Markup
+    #: The clause label as written (``a)``, ``gf)``), marked when a finding is about it.
+    label: Markup
+    findings: tuple[ReviewFinding, ...]
+
+    @property
+    def dir(self) -> str:
+        """The writing direction of the cell's language."""
+        return "rtl" if self.lang in RTL else "ltr"
+
+
+def cells(row: ReviewRow, findings: tuple[ReviewFinding, ...]) -> list[Cell]:
+    """The row's cells in the review order, each text with its findings marked."""
+    out = []
+    for lang in REVIEW_ORDER:
+        mine = tuple(f for f in findings if f.lang == lang)
+        text = row.texts.get(lang)
+        if text is None:
+            out.append(Cell(lang, False, Markup(""), Markup(""), mine))
+            continue
+        marks = [(f.number, f.severity, f.marks) for f in _by_severity(mine)]
+        label = row.labels.get(lang, "")
+        out.append(
+            Cell(
+                lang,
+                True,
+                marked_html(text, find_spans(text, marks)),
+                marked_html(label, find_spans(label, marks)),
+                mine,
+            )
+        )
+    return out
+
+
+def _by_severity(findings: tuple[ReviewFinding, ...]) -> list[ReviewFinding]:
+    """Errors first, so that an error's mark wins over a warning on the same words."""
+    return sorted(findings, key=lambda f: (SEVERITIES.index(f.severity), f.number))
+
+
+def finding_tags(findings: tuple[ReviewFinding, ...]) -> str:
+    """``check:severity:lang`` of each finding, what the page's filters read."""
+    return " ".join(sorted({f"{f.check}:{f.severity}:{f.lang or '-'}" for f in findings}))
+
+
+def finding_title(finding: ReviewFinding) -> str:
+    """The one-line explanation shown when the pointer rests on a finding."""
+    rule = f" ({finding.rule})" if finding.rule else ""
+    tail = f" — {finding.suggestion}" if finding.suggestion else ""
+    return f"{finding.severity} · {finding.check}{rule}: {finding.evidence}{tail}"
+
+
+def _environment() -> Environment:
+    env = Environment(
+        loader=PackageLoader("warehouse.report", "templates"),
+        autoescape=select_autoescape(["html", "j2"]),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.globals.update(
+        cells=cells,
+        finding_tags=finding_tags,
+        finding_title=finding_title,
+        LANG_NAMES=LANG_NAMES,
+        REVIEW_ORDER=REVIEW_ORDER,
+        SEVERITIES=SEVERITIES,
+        LOW_CONFIDENCE=LOW_CONFIDENCE,
+    )
+    return env
+
+
+def _static(name: str) -> Markup:
+    """A stylesheet or script of ``static/``, to inline into the page."""
+    text = files("warehouse.report").joinpath("static", name).read_text(encoding="utf-8")
+    # A closing tag inside inlined code would end the element early.
+    return Markup(text.replace("</", "<\\/") if name.endswith(".js") else text)
+
+
+def render_review(review: Review, generated: dt.datetime | None = None) -> str:
+    """Render a review as one HTML page (a string), everything inlined."""
+    findings = {
+        f"f{f.number}": {
+            "check": f.check,
+            "severity": f.severity,
+            "lang": f.lang,
+            "rule": f.rule,
+            "found": f.found,
+            "expected": f.expected,
+            "evidence": f.evidence,
+            "suggestion": f.suggestion,
+        }
+        for row in review.rows
+        for f in row.all_findings
+    }
+    page = _environment().get_template("review.html.j2")
+    return page.render(
+        review=review,
+        css=_static("review.css"),
+        js=_static("review.js"),
+        findings_json=Markup(
+            json.dumps(findings, ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/")
+        ),
+        generated=(generated or dt.datetime.now(dt.UTC)).astimezone(dt.UTC),
+        version=version("itu-corpus"),
+    )
+
+
+def report_path(db: Path | str, resolution: str) -> Path:
+    """Where a run and ``itu-corpus report`` put a resolution's page: beside the database."""
+    safe = re.sub(r"[^\w.-]+", "_", resolution).strip("._") or "resolution"
+    return Path(db).parent / "reports" / f"{safe}.html"
+
+
+def write_review(path: Path | str, resolution: str, out: Path | str) -> Review:
+    """Write the review page of ``resolution`` to ``out`` (atomically) and return its data.
+
+    Raises:
+        InputError: the database holds no such resolution.
+        DatabaseError: the database cannot be read or the page cannot be written.
+
+    """
+    review = read_review(path, resolution)
+    html = render_review(review)
+    out = Path(out)
+    partial = out.with_name(f".{out.name}.partial")
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        partial.write_text(html, encoding="utf-8")
+        os.replace(partial, out)
+    except OSError as exc:
+        partial.unlink(missing_ok=True)
+        raise DatabaseError(f"cannot write the review page: {exc}", path=str(out)) from exc
+    return review
