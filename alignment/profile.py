@@ -298,10 +298,7 @@ def _split_one(
     head: list[int] = []
     tail: list[int] = []
     if use_anchors and mine.anchors is not None and theirs.anchors is not None:
-        import os
-
-        if os.environ.get("A17_SHORT", "1") == "1":
-            head, many, tail = _short_conflicts(many, one[0], mine.anchors, theirs.anchors)
+        head, many, tail = _short_conflicts(many, one[0], mine.anchors, theirs.anchors)
     out: list[Bead] = [([i], []) for i in head]
     size = len(many)
     parts = [many[a:b] for a in range(size) for b in range(a + 1, size + 1) if b - a < size]
