@@ -8,12 +8,16 @@ is embedded once per run and any of the six languages works.
 
 from __future__ import annotations
 
+import importlib.util
+import sys
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
+from types import ModuleType
 
 import numba as nb
 import numpy as np
-from bertalign import corelib
 from numpy.typing import NDArray
 
 from alignment.anchors import AnchorWindows, agreement
@@ -27,6 +31,39 @@ WINDOW_CHAR_LIMIT = 2000
 #: An item weighs by its length in characters to this power in a summed window
 #: vector (:func:`mean_windows`); tuned on the UNPC benchmark (1.0 and 0.5 do worse).
 WEIGHT_POWER = 0.75
+
+
+_CORELIB_LOCK = threading.Lock()
+
+
+def _corelib() -> ModuleType:
+    """Bertalign's numeric core, loaded on first use and without the package's ``__init__``.
+
+    The package's ``__init__`` imports its driver class, and with it sentence-transformers
+    and transformers: seconds of imports that a run aligning with our own encoder never
+    uses, and that a run with nothing to align should not pay at all. The core needs only
+    numba, NumPy and torch. Registered under its own name, so an import of the package
+    later finds it instead of loading it twice; a lock keeps worker threads from seeing it
+    half-loaded.
+    """
+    with _CORELIB_LOCK:
+        if "bertalign.corelib" in sys.modules:
+            return sys.modules["bertalign.corelib"]
+        return _load_corelib()
+
+
+def _load_corelib() -> ModuleType:
+    package = importlib.util.find_spec("bertalign")
+    if package is None or not package.submodule_search_locations:
+        raise ImportError("bertalign is not installed")
+    path = Path(next(iter(package.submodule_search_locations))) / "corelib.py"
+    spec = importlib.util.spec_from_file_location("bertalign.corelib", path)
+    if spec is None or spec.loader is None:
+        raise ImportError(f"cannot load {path}")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    sys.modules[spec.name] = module
+    return module
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,6 +142,7 @@ def align_pair(src: Windows, tgt: Windows, params: BertalignParams | None = None
     and 0-1 beads; empty sides give only insertions or deletions.
     """
     p = params or BertalignParams()
+    corelib = _corelib()
     n, m = src.size, tgt.size
     if n == 0 or m == 0:
         return [([i], []) for i in range(n)] + [([], [j]) for j in range(m)]

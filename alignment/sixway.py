@@ -63,6 +63,23 @@ def _structural_keys(seqs: Mapping[Lang, Sequence[Segment]]) -> list[str] | None
     return first
 
 
+def _clause_anchors(seqs: Mapping[Lang, Sequence[Segment]]) -> list[str] | None:
+    """The clause keys of a mixed unit when every language has the same ones, in order.
+
+    A numbered clause's children are its paragraphs (its title, its text) and its
+    sub-clauses (``7.1`` holds two paragraphs, then ``7.1.1`` … ``7.1.6``). When all
+    languages agree on the sub-clauses, they pair by key and only the paragraphs
+    between them need Bertalign; a unit whose clauses differ is aligned as a whole.
+    """
+    sequences = [[s.key for s in seq if s.level is Level.CLAUSE] for seq in seqs.values() if seq]
+    if not sequences or not sequences[0]:
+        return None
+    first = sequences[0]
+    if len(set(first)) != len(first) or any(seq != first for seq in sequences[1:]):
+        return None
+    return first
+
+
 def _merge_section_keys(seqs: Mapping[Lang, Sequence[Segment]], pivot: Lang) -> list[str]:
     """Order section keys as the pivot does.
 
@@ -89,6 +106,26 @@ def _by_key(seqs: Mapping[Lang, Sequence[Segment]], keys: Sequence[str]) -> list
         for seg in seq:
             drafts[seg.key].members.setdefault(lang, []).append(seg)
     return list(drafts.values())
+
+
+def _split_levels(order: float, members: Members) -> list[_Draft]:
+    """One draft per level present in ``members`` (a group holds one level only)."""
+    levels: list[Level] = []
+    for segs in members.values():
+        for seg in segs:
+            if seg.level not in levels:
+                levels.append(seg.level)
+    return [
+        _Draft(
+            order,
+            {
+                lang: [s for s in segs if s.level is level]
+                for lang, segs in members.items()
+                if any(s.level is level for s in segs)
+            },
+        )
+        for level in levels
+    ]
 
 
 def embed_segments(cache: EmbeddingCache, docs: Iterable[SegmentedDocument]) -> None:
@@ -206,22 +243,16 @@ class SixWayAligner:
         if pivot is None:
             return
         if top:
-            drafts = _by_key(seqs, _merge_section_keys(seqs, pivot))
-            method = Method.STRUCTURE
-        elif (keys := _structural_keys(seqs)) is not None:
-            drafts = _by_key(seqs, keys)
-            method = Method.STRUCTURE
-        elif all(len(seq) <= 1 for seq in seqs.values()):
-            drafts = [_Draft(0.0, {lang: list(seq) for lang, seq in seqs.items() if seq})]
-            method = Method.STRUCTURE
-        else:
-            profile = self._profile({lang: [s.text for s in seq] for lang, seq in seqs.items()})
-            drafts = [
-                _Draft(float(n), {lang: [seqs[lang][i] for i in g[lang]] for lang in g})
-                for n, g in enumerate(profile.groups())
+            planned = [
+                (d, Method.STRUCTURE) for d in _by_key(seqs, _merge_section_keys(seqs, pivot))
             ]
-            method = Method.BERTALIGN
-        for draft in drafts:
+        elif (keys := _structural_keys(seqs)) is not None:
+            planned = [(d, Method.STRUCTURE) for d in _by_key(seqs, keys)]
+        elif (anchors := _clause_anchors(seqs)) is not None:
+            planned = self._anchored(seqs, anchors)
+        else:
+            planned = self._unkeyed(seqs)
+        for draft, method in planned:
             group = self._group(resolution, draft.members, method, parent_group, len(out), seqs)
             out.append(group)
             below = {
@@ -229,6 +260,50 @@ class SixWayAligner:
                 for lang, segs in draft.members.items()
             }
             self._align_unit(resolution, below, children, group.id, out)
+
+    def _unkeyed(self, seqs: Mapping[Lang, Sequence[Segment]]) -> list[tuple[_Draft, Method]]:
+        """Items without agreed keys: one group if each language has at most one, else Bertalign.
+
+        A Bertalign group never mixes levels: where it joins a clause of one language
+        (a table) to paragraphs of another, each level becomes a group of its own.
+        """
+        if all(len(seq) <= 1 for seq in seqs.values()):
+            levels = {s.level for seq in seqs.values() for s in seq}
+            if len(levels) <= 1:
+                return [
+                    (
+                        _Draft(0.0, {lang: list(seq) for lang, seq in seqs.items() if seq}),
+                        Method.STRUCTURE,
+                    )
+                ]
+        profile = self._profile({lang: [s.text for s in seq] for lang, seq in seqs.items() if seq})
+        out = []
+        for n, g in enumerate(profile.groups()):
+            members = {lang: [seqs[lang][i] for i in g[lang]] for lang in g}
+            out += [(d, Method.BERTALIGN) for d in _split_levels(float(n), members)]
+        return out
+
+    def _anchored(
+        self, seqs: Mapping[Lang, Sequence[Segment]], anchors: Sequence[str]
+    ) -> list[tuple[_Draft, Method]]:
+        """Clauses by key, the paragraphs between them by :meth:`_unkeyed`, in order."""
+        gaps: list[dict[Lang, list[Segment]]] = [{} for _ in range(len(anchors) + 1)]
+        by_key: dict[str, Members] = {key: {} for key in anchors}
+        for lang, seq in seqs.items():
+            at = 0
+            for seg in seq:
+                if seg.level is Level.CLAUSE:
+                    by_key[seg.key].setdefault(lang, []).append(seg)
+                    at = anchors.index(seg.key) + 1
+                else:
+                    gaps[at].setdefault(lang, []).append(seg)
+        out: list[tuple[_Draft, Method]] = []
+        for n, gap in enumerate(gaps):
+            if any(gap.values()):
+                out += self._unkeyed(gap)
+            if n < len(anchors):
+                out.append((_Draft(float(len(out)), by_key[anchors[n]]), Method.STRUCTURE))
+        return out
 
     def align_sequences(self, seqs: Mapping[Lang, Sequence[str]]) -> list[dict[Lang, list[int]]]:
         """Align plain item sequences (e.g. one sentence per line) across languages.

@@ -363,7 +363,8 @@ def main(argv: list[str] | None = None) -> int:
     }
     texts = dict(clean_texts)
     defects = inject(texts, random.Random(SEED))
-    if args.reuse and args.keep:
+    built = all((work / f"{name}.duckdb").exists() for name in ("clean", "defects"))
+    if args.reuse and args.keep and built:
         clean, broken = read_groups(work / "clean.duckdb"), read_groups(work / "defects.duckdb")
     else:
         clean = build(write_copy(work / "clean", clean_texts, True), work / "clean.duckdb")

@@ -135,7 +135,10 @@ def report(
     labelled = [(fid, labels[fid]) for _, fid in found if fid in labels]
     missing = [(f, fid) for f, fid in found if fid not in labels]
     docs = sorted({fid.doc for _, fid in found})
-    print(f"{'check':<12} {'severity':<8} " + " ".join(f"{d:>14}" for d in docs) + f" {'all':>14}")
+    w = max([14, *(len(d) + 1 for d in docs)])
+    print(
+        f"{'check':<12} {'severity':<8} " + " ".join(f"{d:>{w}}" for d in docs) + f" {'all':>{w}}"
+    )
     for check in CHECKS:
         for severity in SEVERITIES:
             cell = [
@@ -148,8 +151,8 @@ def report(
             per_doc = [precision([p for p in cell if p[0].doc == d]) for d in docs]
             print(
                 f"{check:<12} {severity:<8} "
-                + " ".join(f"{c:>14}" for c in per_doc)
-                + f" {precision(cell):>14}"
+                + " ".join(f"{c:>{w}}" for c in per_doc)
+                + f" {precision(cell):>{w}}"
             )
     print("by severity, all checks:")
     for severity in SEVERITIES:
@@ -157,8 +160,8 @@ def report(
         per_doc = [precision([p for p in cell if p[0].doc == d]) for d in docs]
         print(
             f"{'':<12} {severity:<8} "
-            + " ".join(f"{c:>14}" for c in per_doc)
-            + f" {precision(cell):>14}"
+            + " ".join(f"{c:>{w}}" for c in per_doc)
+            + f" {precision(cell):>{w}}"
         )
     errors = [p for p in labelled if p[0].severity == "error"]
     e119 = [fid for _, fid in found if fid.doc in e119_docs and fid.severity == "error"]
@@ -169,6 +172,9 @@ def report(
         f"error precision over all documents: {error_precision:.2f} "
         f"(at least {MIN_ERROR_PRECISION})"
     )
+    stale = set(labels) - {fid for _, fid in found}
+    if stale:
+        print(f"{len(stale)} label(s) match no finding any more (the check or the text changed)")
     for f, fid in missing:
         print(f"UNLABELLED {fid.toml()}\n    # {f.evidence[:160]}")
     for fid, lab in labelled:

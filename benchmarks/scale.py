@@ -102,12 +102,12 @@ def read_devset(folder: Path) -> dict[str, list[str]]:
     }
 
 
-def sentences(devset: dict[str, list[str]], k: int, lang: str) -> list[str]:
+def sentences(devset: dict[str, list[str]], k: int, lang: str, size: int = SENTENCES) -> list[str]:
     """Document ``k``'s sentences in ``lang``: a block of the dev set, disjoint while it lasts."""
     lines = devset[lang]
-    blocks = len(lines) // SENTENCES
-    start = (k % blocks) * SENTENCES
-    chosen = lines[start : start + SENTENCES]
+    blocks = len(lines) // size
+    start = (k % blocks) * size
+    chosen = lines[start : start + size]
     return chosen if k < blocks else chosen[::-1]  # later documents: the block reversed
 
 
@@ -121,11 +121,13 @@ class Mirror:
 
     root: Path
     devset: dict[str, list[str]]
+    #: Sentences per document and language.
+    size: int = SENTENCES
 
     def file(self, k: int, lang: str, *, changed: bool = False) -> tuple[str, str]:
         """Write document ``k`` in ``lang`` (once); return its path and sha256."""
         name = f"{resolution(k)}/{lang}{'.changed' if changed else ''}.docx"
-        texts = sentences(self.devset, k, lang)
+        texts = sentences(self.devset, k, lang, self.size)
         if changed:  # one sentence revised: a word added at its end
             texts = [*texts[:7], texts[7].rstrip(".。") + " (revised).", *texts[8:]]
         path = self.root / name

@@ -20,6 +20,7 @@ Latin letters.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Final, Literal
 
@@ -244,3 +245,64 @@ def _parse_base(text: str, raw: str, lang: Lang, after: Label | None) -> Label |
         return Label(raw, _LATIN[ABJAD.index(letter)], "abjad")
     del lang  # kept in the signature: the rules are script-based, not language-based
     return None
+
+
+# --- document-wide clause numbers (ITU Word files: 7.1, A.16.2, 1bis.1) ---------------
+
+_PART: Final[str] = r"(?:\d+(?:\s?(?:bis|ter|quater))?|[A-Z]|[IVX]{1,5})"
+_NUMBER_RE: Final[re.Pattern[str]] = re.compile(rf"^{_PART}(?:\.{_PART})*\.?$")
+_RANGE_RE: Final[re.Pattern[str]] = re.compile(
+    r"(?P<a>[A-Z]{1,3}\.\d+)\s*[-–—]\s*(?P<b>[A-Z]{1,3}\.\d+)"
+)
+
+
+def _digits(text: str) -> str:
+    """Arabic-Indic (or any script's) digits as ASCII, other characters as they are."""
+    return "".join(str(int(c)) if c.isdigit() and not c.isascii() else c for c in text)
+
+
+def number_key(raw: str, lang: Lang, *, known: Callable[[str], bool] | None = None) -> str | None:
+    """The key of a clause number written as ``7.1``, ``A.16.2`` or ``1bis.1``; else None.
+
+    ITU's Arabic texts write multi-level numbers mirrored: English ``7.1`` is ``1.7``
+    in Arabic, ``3.1.2`` is ``2.1.3``. For Arabic both readings are tried and the one
+    whose parent ``known`` accepts wins (the mirrored one when neither or both do),
+    so a number typed the Latin way still reads right. The label itself stays as
+    written; only the key is turned round.
+    """
+    text = _digits(raw.strip().replace("\u00a0", " ")).rstrip(".").strip()
+    if not text or not _NUMBER_RE.match(text):
+        return None
+    parts = [re.sub(r"\s+", "", p) for p in text.split(".")]
+    if len(parts) == 1:
+        return parts[0]
+    if lang != "ar":
+        return ".".join(parts)
+    mirrored = ".".join(reversed(parts))
+    written = ".".join(parts)
+    if (
+        known is not None
+        and mirrored != written
+        and known(written.rpartition(".")[0])
+        and not known(mirrored.rpartition(".")[0])
+    ):
+        return written
+    return mirrored
+
+
+def read_range(text: str) -> tuple[str, str] | None:
+    """Read a range of document numbers, low end first: ``E.799-E.750`` -> (E.750, E.799).
+
+    Arabic texts write ranges mirrored (``E.799-E.750`` for E.750–E.799); the text
+    stays as written, this gives the range it means.
+    """
+    match = _RANGE_RE.search(text)
+    if not match:
+        return None
+    a, b = match["a"], match["b"]
+
+    def value(ref: str) -> tuple[str, int]:
+        series, _, number = ref.partition(".")
+        return series, int(number)
+
+    return (a, b) if value(a) <= value(b) else (b, a)

@@ -332,3 +332,49 @@ def section_key(text: str, lang: Lang) -> str | None:
 def section_keys() -> frozenset[str]:
     """Return every key the lexicon can produce (for checks and documentation)."""
     return frozenset(key for key, _, _ in HEADINGS)
+
+
+#: Unnumbered headings of the parts of an ITU-T Recommendation (style ``Headingb`` or
+#: ``AppendixNoTitle``), read from the E.119 Word files in ar/en/es/fr/ru; the Chinese
+#: rows are flagged as unchecked. Kept apart from :data:`HEADINGS` so the resolution
+#: parsers never take a paragraph reading "Summary" for a section of a resolution.
+DOCUMENT_PARTS: Final[tuple[tuple[str, Lang, str], ...]] = (
+    ("summary", "en", "Summary"),
+    ("summary", "fr", "Résumé"),
+    ("summary", "es", "Resumen"),
+    ("summary", "ru", "Резюме"),
+    ("summary", "ar", "ملخص"),
+    ("summary", "zh", "摘要"),  # ?
+    ("history", "en", "History"),
+    ("history", "fr", "Historique"),
+    ("history", "es", "Historia"),
+    ("history", "ru", "Хронологическая справка"),
+    ("history", "ar", "التسلسل التاريخي"),
+    ("history", "zh", "历史沿革"),  # ?
+    ("keywords", "en", "Keywords"),
+    ("keywords", "fr", "Mots clés"),  # ?
+    ("keywords", "es", "Palabras clave"),  # ?
+    ("keywords", "ru", "Ключевые слова"),  # ?
+    ("keywords", "ar", "الكلمات الأساسية"),  # ?
+    ("keywords", "zh", "关键词"),  # ?
+    ("introduction", "en", "Introduction"),
+    ("introduction", "fr", "Introduction"),
+    ("introduction", "es", "Introducción"),
+    ("introduction", "ru", "Введение"),
+    ("introduction", "ar", "مقدمة"),
+    ("introduction", "zh", "引言"),  # ?
+    ("bibliography", "en", "Bibliography"),
+    ("bibliography", "fr", "Bibliographie"),
+    ("bibliography", "es", "Bibliografía"),
+    ("bibliography", "ru", "Библиография"),
+    ("bibliography", "ar", "بيبليوغرافيا"),
+    ("bibliography", "zh", "参考文献"),  # ?
+)
+_PARTS: Final[dict[tuple[Lang, str], str]] = {
+    (lang, normalize_heading(wording)): key for key, lang, wording in DOCUMENT_PARTS
+}
+
+
+def part_key(text: str, lang: Lang) -> str | None:
+    """The neutral key of an unnumbered part heading of a Recommendation, or ``None``."""
+    return _PARTS.get((lang, normalize_heading(text)))

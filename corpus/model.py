@@ -105,6 +105,12 @@ class Block:
     (insertions kept, deletions dropped), ``text_before`` the text before the change
     and ``change`` compares them; both stay ``None`` for sources without revisions.
     A block deleted whole has ``text == ""`` at the point where it stood.
+
+    ``key`` is set by sources that number their clauses document-wide (ITU Word
+    files: ``7.1``, ``A.16.2``, ``1.3.a``): the clause's full structural key, used as
+    is instead of ``{section}.{label chain}``; ``parent_label_key`` then names the
+    parent clause by its full key. A CLAUSE block with empty text and a ``key`` is a
+    container (a table, a row): its span is that of the clauses under it.
     """
 
     kind: BlockKind
@@ -118,6 +124,7 @@ class Block:
     meta: tuple[tuple[str, str], ...] = ()
     text_before: str | None = None
     change: Change | None = None
+    key: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,7 +133,10 @@ class Document:
 
     ``text`` is the text as proposed when the source has tracked changes; every
     offset of every block and segment indexes it. ``revisions`` lists the tracked
-    changes in document order (empty for sources without them).
+    changes in document order (empty for sources without them). ``set_aside``
+    counts the paragraphs kept out of the text because they are page furniture
+    (``("toc", 18)``, ``("cover", 30)``, ``("header_footer", 9)`` …), so a user can see
+    what was left out and why.
     """
 
     resolution: str
@@ -137,6 +147,7 @@ class Document:
     blocks: tuple[Block, ...]
     warnings: tuple[str, ...] = ()
     revisions: tuple[Revision, ...] = ()
+    set_aside: tuple[tuple[str, int], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

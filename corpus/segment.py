@@ -11,7 +11,9 @@ Rules (``segment_document``):
   its text is its opening HEADING block, or else its first block;
 * one CLAUSE per CLAUSE block, keyed ``{section}.{label_key}``; a sub-item
   (``parent_label_key`` set) nests under its parent clause and extends its
-  key (``{section}.{parent chain}.{label_key}``);
+  key (``{section}.{parent chain}.{label_key}``); a block that carries its own
+  full ``key`` (ITU Word files number clauses document-wide: ``7.1``) keeps it,
+  and a blank one with clauses under it (a table, a row) spans them;
 * PARAGRAPH blocks with a ``parent_label_key`` are that clause's paragraphs
   and its text becomes their span; other PARAGRAPH, TITLE and non-opening
   HEADING blocks are paragraphs of their section; a clause without paragraph
@@ -166,6 +168,10 @@ def _add_clause(state: _SectionState, block: Block, keys: _Keys) -> None:
     """Create a clause node under its parent clause, or under the section."""
     section = state.node
     parent = _find_parent(state, block.parent_label_key) if block.parent_label_key else None
+    if block.key is not None:
+        # Numbered document-wide by the source: the key is the clause's own.
+        _place(state, parent or section, block, keys.claim(block.key), block.key)
+        return
     if block.label_key is None:
         state.unlabelled += 1
         own = f"#{state.unlabelled}"
@@ -190,6 +196,16 @@ def _add_clause(state: _SectionState, block: Block, keys: _Keys) -> None:
     container.children.append(node)
     state.chains[id(node)] = chain
     state.by_chain[chain] = node
+    state.by_label[own] = node
+    state.current_clause = node
+
+
+def _place(state: _SectionState, container: _Node, block: Block, key: str, own: str) -> None:
+    """Add a clause whose full key the source gave, findable by that key."""
+    node = _Node(Level.CLAUSE, key, block.start, block.end, block.label, block.meta)
+    container.children.append(node)
+    state.chains[id(node)] = own
+    state.by_chain[own] = node
     state.by_label[own] = node
     state.current_clause = node
 
@@ -258,6 +274,12 @@ def _finish_clauses(doc: Document, node: _Node) -> None:
         if child.paragraph_spans:
             child.start = child.paragraph_spans[0][0]
             child.end = child.paragraph_spans[-1][1]
+        elif not doc.text[child.start : child.end].strip() and _container(child):
+            # A table or a row: no text of its own, the span of the clauses under it.
+            _finish_clauses(doc, child)
+            child.start = child.children[0].start
+            child.end = child.children[-1].end
+            continue
         elif doc.text[child.start : child.end].strip() or _before(doc, child.start, child.end):
             own = _Node(Level.PARAGRAPH, child.key, child.start, child.end)
             own.meta = residue_within(child.meta, child.start, child.end)
@@ -270,6 +292,11 @@ def _finish_clauses(doc: Document, node: _Node) -> None:
                 position=f"{child.start}",
             )
         _finish_clauses(doc, child)
+
+
+def _container(node: _Node) -> bool:
+    """Tell whether a clause holds only clauses (a table, a row), no text of its own."""
+    return bool(node.children) and all(c.level is Level.CLAUSE for c in node.children)
 
 
 def _layered(doc: Document) -> bool:

@@ -1,4 +1,6 @@
-"""The ``build_corpus`` Prefect flow: sources -> parse -> segment -> embed -> align -> load.
+"""The ``build_corpus`` flow: sources -> parse -> segment -> embed -> align -> load -> QA -> pages.
+
+The review pages are ``reports/R.html`` beside the database, one per rebuilt resolution.
 
 Only wiring lives here; every task is one call into the library. The flow maps over
 resolutions: each document is parsed and segmented by its own task and each resolution
@@ -49,6 +51,7 @@ from flows.fetch import gather_sources
 from warehouse.changes import SourceState, loaded_documents, plan_skips
 from warehouse.load import LoadStats, PairSimilarities, RunRecord, load_run
 from warehouse.qa.run import run_qa
+from warehouse.report.render import Reports, write_reports
 from warehouse.similarity import pair_similarities
 
 __all__ = ["DEFAULT_CACHE_DIR", "MANIFEST_NAME", "RunReport", "build_corpus", "run_signature"]
@@ -80,6 +83,10 @@ class RunReport:
     skipped: dict[str, str] = field(default_factory=dict)
     #: Vectors read from the persistent embedding store instead of being embedded.
     reused: int = 0
+    #: Review pages written beside the database (resolution -> page), one per rebuilt
+    #: resolution, and why a page could not be written.
+    reports: dict[str, Path] = field(default_factory=dict)
+    reports_failed: dict[str, str] = field(default_factory=dict)
 
 
 def run_signature(
@@ -186,6 +193,12 @@ def load_task(
 def qa_task(db: Path, resolutions: Sequence[str]) -> tuple[str, int]:
     """Run the translation QA checks on the run just loaded and store the findings."""
     return run_qa(db, resolutions=resolutions)
+
+
+@task(name="report", cache_policy=NO_CACHE)
+def report_task(db: Path, resolutions: Sequence[str]) -> Reports:
+    """Write the review page of each rebuilt resolution beside the database."""
+    return write_reports(db, resolutions)
 
 
 # Prefect's default task runner is ThreadPoolTaskRunner: threads locally (flows.runners).
@@ -300,11 +313,12 @@ def build_corpus(
         },
         missing=missing,
     )
-    stats, findings = None, None
+    stats, findings, reports = None, None, Reports({}, {})
     if segmented or skipped:
         stats = load_task(db, run, segmented, groups, similarities, gathered.records)
     if segmented:  # with every resolution skipped, the last findings still hold
         findings = qa_task(db, sorted(by_resolution))[1]
+        reports = report_task(db, sorted(by_resolution))
     return RunReport(
         run_id=run.run_id,
         signature=run.signature,
@@ -321,4 +335,6 @@ def build_corpus(
         statuses=statuses,
         skipped=skipped,
         reused=reused,
+        reports=reports.written,
+        reports_failed=reports.failed,
     )

@@ -124,7 +124,8 @@ def cli() -> None:
     default="snapshot",
     show_default=True,
     help="'snapshot' (bundled), 'itu' (ITU's server), another source of the registry, "
-    "or a mirror folder or manifest.",
+    "a mirror folder or manifest, or a folder of files named as ITU names them "
+    "(T-REC-E.119-201704-I!!MSW-E.docx) or NAME.LANG.EXT.",
 )
 @click.option(
     "--resolution",
@@ -217,6 +218,10 @@ def run(
     click.echo(f"signature {report.signature}")
     for resolution, reason in report.skipped.items():
         click.echo(f"skipped {resolution}: {reason}")
+    for resolution, page in report.reports.items():
+        click.echo(f"review page {resolution}: {page}")
+    for resolution, reason in report.reports_failed.items():
+        click.echo(f"no review page for {resolution}: {reason}", err=True)
     for where, reason in report.missing.items():
         click.echo(f"missing {where}: {reason}", err=True)
     if report.fallbacks:
@@ -243,15 +248,17 @@ def run(
     "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
 )
 def changes(db: Path, since: str | None, width: int, fmt: str) -> None:
-    """Print the clauses a run added, changed or removed, per language, and stale translations.
+    """Print what a run added, changed or removed, per level and language, and stale translations.
 
-    The same data is in the clause_changes view.
+    Each change is listed at the coarsest level it shows at: clauses where a document has
+    them, paragraphs where it has none. The same data is in the level_changes view.
     """
     from dataclasses import asdict
 
-    from warehouse.changes import clause_changes, format_changes
+    from warehouse.changes import changes as read_changes
+    from warehouse.changes import format_changes
 
-    found = clause_changes(db, since)
+    found = read_changes(db, since)
     if fmt == "json":
         click.echo(json.dumps([asdict(c) for c in found], ensure_ascii=False, indent=1))
     else:
@@ -548,6 +555,30 @@ def migrate(db: Path) -> None:
         click.echo(f"migrated {db} from schema version {before} to {SCHEMA_VERSION}")
     else:
         click.echo(f"{db} is at schema version {SCHEMA_VERSION}, nothing to do")
+
+
+@cli.command()
+@db_option
+@click.option(
+    "--keep-runs",
+    type=click.IntRange(min=1),
+    required=True,
+    help="Keep the findings, replaced texts and fetch log of the newest N runs.",
+)
+def prune(db: Path, keep_runs: int) -> None:
+    """Drop the history of older runs and compact the database (a copy, then swapped in).
+
+    The current corpus and the newest QA findings are always kept; see docs/schema.md for
+    what grows with each run.
+    """
+    from warehouse.prune import prune as prune_database
+
+    done = prune_database(db, keep_runs)
+    removed = ", ".join(f"{n} {table}" for table, n in done.deleted.items())
+    click.echo(
+        f"kept the history of {len(done.kept_runs)} runs; removed {removed}; "
+        f"{done.bytes_before / 2**20:.1f} MB -> {done.bytes_after / 2**20:.1f} MB"
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -35,6 +35,30 @@ if TYPE_CHECKING:
     from tests.test_fetch import LoopbackServer
 
 
+def _shared_corpus() -> Path:
+    """``shared/corpus`` beside the repository (or beside a folder holding the checkout)."""
+    repo = Path(__file__).resolve().parents[1]
+    for parent in repo.parents:
+        if (parent / "shared" / "corpus").is_dir():
+            return parent / "shared" / "corpus"
+    return repo.parent / "shared" / "corpus"
+
+
+#: ITU's own Word files, beside the repository and never copied into it (ITU's copyright).
+SHARED_CORPUS = _shared_corpus()
+
+
+def shared_corpus(name: str) -> Path:
+    """A folder of ``../shared/corpus``, or skip the test that needs it, saying why."""
+    folder = SHARED_CORPUS / name
+    if not folder.is_dir():
+        pytest.skip(
+            f"{folder} is absent: ITU's Word files are read from ../shared/corpus beside"
+            " the repository, never copied into it"
+        )
+    return folder
+
+
 @pytest.fixture(scope="session")
 def bundled_sources() -> list[SourceFile]:
     return read_manifest(BUNDLED_SOURCES / "manifest.toml")
@@ -73,6 +97,27 @@ def closed_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def e119_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """ITU-T E.119 in five languages, built once by ``itu-corpus run --source DIR``.
+
+    The pipeline runs over a temporary copy of ``../shared/corpus/itu-t-e119`` (a folder
+    of ITU's Word files without a manifest) into a real DuckDB file, whose path this
+    returns; tests only read it. Skipped when ``../shared`` is absent.
+    """
+    from prefect.testing.utilities import prefect_test_harness
+
+    from flows.cli import main
+
+    folder = tmp_path_factory.mktemp("e119") / "itu-t-e119"
+    shutil.copytree(shared_corpus("itu-t-e119"), folder)
+    db = folder.parent / "e119.duckdb"
+    with prefect_test_harness(server_startup_timeout=180):
+        status = main(["run", "--source", str(folder), "--db", str(db)])
+    assert status == 0, f"itu-corpus run --source {folder} failed with status {status}"
+    return db
 
 
 @pytest.fixture(scope="session")

@@ -120,10 +120,12 @@ def test_cli_changes_since(revised, capsys: pytest.CaptureFixture[str]) -> None:
     db, first, second = revised
     assert main(["changes", "--db", str(db), "--since", first.run_id]) == 0
     out = capsys.readouterr().out.splitlines()
-    assert out[0] == f"run {second.run_id}: 1 clauses changed, 1 stale translations"
+    # The clause, its paragraph and its sentence changed: listed once, as the clause.
+    counts = "1 clause changed, 1 paragraph changed, 1 sentence changed"
+    assert out[0] == f"run {second.run_id}: {counts}; 1 stale translations"
     assert out[1:3] == [
-        "  fr: 1 changed",
-        "  changed udhr article.3 fr (not changed in ar,en,es,ru,zh: stale)",
+        f"  fr: {counts}",
+        "  changed udhr clause article.3 fr (not changed in ar,en,es,ru,zh: stale)",
     ]
     assert main(["changes", "--db", str(db), "--since", "nope"]) == 1
     assert capsys.readouterr().err.strip().endswith("no run 'nope' in this database")

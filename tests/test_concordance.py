@@ -96,7 +96,7 @@ def test_scan_without_the_index_finds_the_same_segments(
     corpus_db: Path, monkeypatch: pytest.MonkeyPatch, term: str, lang: str
 ) -> None:
     ranked = concordance(corpus_db, term, lang, limit=None)  # type: ignore[arg-type]
-    monkeypatch.setattr(search, "load_fts", lambda con: False)
+    monkeypatch.setattr(search, "_has_index", lambda con: False)
     scanned = concordance(corpus_db, term, lang, limit=None)  # type: ignore[arg-type]
     assert (ranked.method, scanned.method) == ("fts", "scan")
     assert ranked.total > 0

@@ -496,7 +496,10 @@ def test_docx_without_structure_falls_back_to_paragraphs_with_a_warning() -> Non
         (BlockKind.PARAGRAPH, "body", "Minutes of the meeting."),
         (BlockKind.PARAGRAPH, "body", "The meeting opened at 09:30. It closed at 12:00."),
     ]
-    assert doc.warnings == ("no section headings recognised; every paragraph kept as plain text",)
+    assert doc.warnings == (
+        "no ITU paragraph styles and no section headings recognised;"
+        " every paragraph kept as plain text",
+    )
     sentences = [s.text for s in segment_document(doc).at_level(Level.SENTENCE)]
     assert sentences == [
         "Minutes of the meeting.",

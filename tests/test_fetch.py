@@ -29,7 +29,7 @@ from corpus.fetch.http import (
     Validators,
     fetch_url,
 )
-from corpus.fetch.registry import ItuName, MirrorSource, load_registry
+from corpus.fetch.registry import HttpSource, ItuName, MirrorSource, load_registry
 from corpus.fetch.store import FetchRecord, FetchStatus, RawStore, read_fetch_log
 from corpus.fetch.validate import Container, validate
 from corpus.manifest import BUNDLED_SOURCES
@@ -177,7 +177,7 @@ def http_date(offset: int = 0) -> str:
 def test_itu_urls_for_resolution_130_follow_the_document_naming() -> None:
     registry = load_registry()
     itu = registry.source("itu")
-    assert not isinstance(itu, MirrorSource)
+    assert isinstance(itu, HttpSource)
     plans = {p.lang: p for p in registry.plan(itu, "130", LANGS)}
     assert [t.url for t in plans["fr"].targets] == [
         "https://www.itu.int/dms_pub/itu-s/md/22/pp/c/S22-PP-C-0076!A35!MSW-F.docx",
@@ -220,7 +220,7 @@ def test_user_config_overrides_key_by_key(tmp_path: Path) -> None:
     )
     registry = load_registry(user)
     itu = registry.source("itu")
-    assert not isinstance(itu, MirrorSource)
+    assert isinstance(itu, HttpSource)
     assert itu.base_url == "http://127.0.0.1:9"
     assert len(itu.candidates) == 2  # kept from the bundled file
     assert registry.policy.retries == 0 and registry.policy.timeout == 30.0
@@ -511,7 +511,7 @@ def test_an_unreachable_host_fails_every_language_at_once(tmp_path: Path, closed
     store = RawStore(tmp_path / "raw")
     acquirer = HttpAcquirer(store, counting)
     test = registry.source("test")
-    assert not isinstance(test, MirrorSource)
+    assert isinstance(test, HttpSource)
     results = [acquirer.acquire(plan) for plan in registry.plan(test, "udhr", LANGS)]
     assert len(calls) == 1  # only Arabic was tried; the host is then known to be down
     host = f"127.0.0.1:{closed_port}"

@@ -46,6 +46,15 @@ def test_the_run_is_recorded(built: tuple[Path, RunReport]) -> None:
     assert str(signature).startswith("enc:usem3|ma:5|pivot:en>fr>es>ru>ar>zh|")
 
 
+def test_the_run_writes_a_review_page_per_rebuilt_resolution(built: tuple[Path, RunReport]) -> None:
+    db, report = built
+    pages = {r: db.parent / "reports" / f"{r}.html" for r in ("130", "udhr")}
+    assert report.reports == pages and report.reports_failed == {}
+    for page in pages.values():
+        html = page.read_text(encoding="utf-8")
+        assert html.startswith("<!DOCTYPE html>") and report.run_id in html
+
+
 def test_udhr_has_thirty_articles_in_six_languages(built: tuple[Path, RunReport]) -> None:
     db, _ = built
     articles = rows(

@@ -71,7 +71,7 @@ def db(tmp_path: Path) -> Path:
     for lang in ("en", "fr"):
         con.execute(
             "INSERT INTO documents VALUES (?, '130', ?, 'test', 'test', '', '', '', '', '', 0, "
-            "'20260101T000000Z-test')",
+            "'20260101T000000Z-test', '{}')",
             [f"130:{lang}", lang],
         )
     for position, (seg_id, lang, key, label, text, meta) in enumerate(SEGMENTS):

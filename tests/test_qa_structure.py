@@ -75,6 +75,8 @@ def test_a_table_in_one_language_only_is_one_info_finding() -> None:
         QAGroup("r", "e119", "clause", "4.table-1.r1", ru),  # type: ignore[arg-type]
         QAGroup("c", "e119", "clause", "4.table-1.r1.c1", {"ru": "BCP"}),
         QAGroup("p", "e119", "paragraph", "4.table-1.r1.c1", {"ru": "BCP"}),
+        # The paragraph the others write where Russian has the table.
+        QAGroup("q", "e119", "paragraph", "4", {"en": "BCP\tBusiness Continuity Plan"}),
     ]
     found = [(f.group_id, f.lang, f.severity, f.rule) for f in check_structure(groups)]
     assert found == [("t", "en", "info", "table-missing")]

@@ -122,3 +122,8 @@ def test_tbx_version_3_on_request(tmp_path: Path, capsys: pytest.CaptureFixture[
 def test_tbx_errors_name_the_problem() -> None:
     with pytest.raises(InputError, match="not well-formed XML"):
         read_tbx("<tbx", "bad.tbx")
+
+
+def test_one_term_may_name_two_concepts() -> None:
+    found = {(m.concept, m.term) for m in load_termbase().find("UNGA Resolution 70/125", "en")}
+    assert {("general-assembly", "UNGA"), ("united-nations", "UNGA")} <= found

@@ -18,7 +18,7 @@ from tests.browser import Browser, browser, find_chromium
 from warehouse.db import query
 from warehouse.report.data import REVIEW_ORDER, read_review
 from warehouse.report.marks import find_spans, marked_html, needles
-from warehouse.report.render import report_path, write_review
+from warehouse.report.render import report_path, write_reports, write_review
 
 #: The page of Resolution 130 must stay small enough to mail.
 MAX_PAGE_BYTES = 2_000_000
@@ -269,7 +269,7 @@ def test_cli_default_path_and_unknown_resolution(
         (
             "numbers",
             "number 2022 extra in fr: 1 time(s) here; en 0",
-            "Bucarest, 2022), et 12022 et 2022.",
+            "Bucarest, 2022), et 12022, 1.2022 et 2022.",
             ["2022", "2022"],
         ),
         (
@@ -312,3 +312,49 @@ def test_write_review_replaces_the_file_atomically(qa_corpus_db: Path, tmp_path:
     write_review(qa_corpus_db, "udhr", out)
     assert out.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
     assert [p.name for p in tmp_path.iterdir()] == ["r.html"]
+
+
+def test_a_run_writes_one_page_per_rebuilt_resolution(qa_corpus_db: Path, tmp_path: Path) -> None:
+    db = tmp_path / "corpus.duckdb"
+    db.write_bytes(qa_corpus_db.read_bytes())
+    reports = write_reports(db, ["udhr", "130", "e999"])
+    assert reports.written == {
+        "udhr": tmp_path / "reports" / "udhr.html",
+        "130": tmp_path / "reports" / "130.html",
+    }
+    assert all(
+        p.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+        for p in reports.written.values()
+    )
+    assert list(reports.failed) == ["e999"]
+    assert "no resolution 'e999'" in reports.failed["e999"]
+
+
+def test_e119_page_from_word_files(e119_db: Path, chromium: Browser, tmp_path: Path) -> None:
+    """A real ITU Word document in five languages: the errors are marked where they are."""
+    (resolution,) = (r for (r,) in query(e119_db, "SELECT DISTINCT resolution FROM documents")[1])
+    out = tmp_path / "e119.html"
+    assert (
+        main(["report", "--resolution", resolution, "--db", str(e119_db), "--out", str(out)]) == 0
+    )
+    chromium.open(out.as_uri())
+    assert chromium.requested() == [out.as_uri()]
+    assert chromium.js("document.querySelectorAll('#review tr.row.clause').length") == (
+        clause_groups(e119_db, resolution)
+    )
+    assert chromium.js(
+        "[...document.querySelectorAll('#review td[data-lang=ar]')].every(td => td.dir === 'rtl')"
+    )
+    _, errors = query(
+        e119_db,
+        "SELECT lang, found FROM qa_findings WHERE resolution = ? AND severity = 'error' "
+        "AND found <> '' ORDER BY finding_no",
+        [resolution],
+    )
+    set_control(chromium, "f-severity", "error")
+    marks = chromium.js(
+        "[...document.querySelectorAll('#review tr.row:not([hidden]) mark.qa.error')]"
+        ".map(m => [m.closest('td').dataset.lang, m.textContent])"
+    )
+    for lang, found in errors:  # every error with a value is marked on it, in its language
+        assert [lang, found] in marks

@@ -7,16 +7,18 @@ Two questions a scheduled run asks of the warehouse:
   the run that loaded it); :func:`plan_skips` compares that with what the run is about to
   read. A resolution is skipped only when every language it has is byte-identical and was
   aligned the same way; a resolution with any changed language is rebuilt whole.
-* **What did a run change?** :func:`clause_changes` reads the ``clause_changes`` view
-  (clauses added, changed or removed per run and language, with the languages of the same
-  clause the run left as they were) and :func:`format_changes` prints it for translators.
+* **What did a run change?** :func:`changes` reads the ``level_changes`` view (segments
+  of every level added, changed or removed per run and language, with the languages of
+  the same group the run left as they were) and :func:`format_changes` prints it for
+  translators, each change at the coarsest level it shows at: clauses where the document
+  has them, paragraphs (and their sentences) where it has none.
 """
 
 from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
@@ -117,34 +119,41 @@ def plan_skips(
     return skipped
 
 
+#: Levels coarse to fine; the report counts each and lists a change at the coarsest level.
+LEVELS: Final = ("section", "clause", "paragraph", "sentence")
+
+
 @dataclass(frozen=True, slots=True)
-class ClauseChange:
-    """One clause a run added, changed or removed in one language."""
+class Change:
+    """One segment a run added, changed or removed in one language, at one level."""
 
     run_id: str
     change: str
     resolution: str
+    level: str
     key: str
     lang: str
     label: str | None
     old_text: str | None
     new_text: str | None
-    #: Languages of the same clause the run changed, and those it left as they were.
+    segment_id: str
+    #: Languages of the same group the run changed, and those it left as they were.
     changed_langs: tuple[str, ...]
     unchanged_langs: tuple[str, ...]
 
     @property
     def stale(self) -> bool:
-        """Whether the clause changed here but not in some other languages."""
+        """Whether the segment changed here but not in some other languages."""
         return self.change == "changed" and bool(self.unchanged_langs)
 
 
-def clause_changes(db: Path, since: str | None = None) -> list[ClauseChange]:
-    """The clauses changed by the latest run, or by every run after ``since``.
+def changes(db: Path, since: str | None = None, level: str | None = None) -> list[Change]:
+    """The segments changed by the latest run, or by every run after ``since``.
 
     Args:
         db: The warehouse.
         since: A run id: report the runs that started after it. ``None``: the latest run.
+        level: Only this level (``clause``, say); ``None``: every level.
 
     Raises:
         DatabaseError: no such run, no run at all, or the database cannot be read.
@@ -161,26 +170,37 @@ def clause_changes(db: Path, since: str | None = None) -> list[ClauseChange]:
         wanted = [str(r) for r, t in runs if t > starts[since]]
     _, rows = query(
         db,
-        """SELECT run_id, change, resolution, key, lang, label, old_text, new_text,
-                  changed_langs, unchanged_langs
-           FROM clause_changes WHERE list_contains(?, run_id)""",
-        [wanted],
+        """SELECT run_id, change, resolution, level, key, lang, label, old_text, new_text,
+                  segment_id, changed_langs, unchanged_langs
+           FROM level_changes WHERE list_contains(?, run_id) AND (? IS NULL OR level = ?)""",
+        [wanted, level, level],
     )
     return [
-        ClauseChange(
+        Change(
             run_id=str(r[0]),
             change=str(r[1]),
             resolution=str(r[2]),
-            key=str(r[3]),
-            lang=str(r[4]),
-            label=None if r[5] is None else str(r[5]),
-            old_text=None if r[6] is None else str(r[6]),
-            new_text=None if r[7] is None else str(r[7]),
-            changed_langs=tuple(r[8] or ()),
-            unchanged_langs=tuple(r[9] or ()),
+            level=str(r[3]),
+            key=str(r[4]),
+            lang=str(r[5]),
+            label=None if r[6] is None else str(r[6]),
+            old_text=None if r[7] is None else str(r[7]),
+            new_text=None if r[8] is None else str(r[8]),
+            segment_id=str(r[9]),
+            changed_langs=tuple(r[10] or ()),
+            unchanged_langs=tuple(r[11] or ()),
         )
         for r in rows
     ]
+
+
+def clause_changes(db: Path, since: str | None = None) -> list[Change]:
+    """The clauses changed by the latest run, or by every run after ``since``.
+
+    Raises:
+        DatabaseError: no such run, no run at all, or the database cannot be read.
+    """
+    return changes(db, since, "clause")
 
 
 def _clip(text: str | None, width: int) -> str:
@@ -188,28 +208,62 @@ def _clip(text: str | None, width: int) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
-def format_changes(changes: Iterable[ClauseChange], width: int = 80) -> str:
-    """The change report as text: counts per run and language, then one line per clause."""
-    items = list(changes)
-    if not items:
-        return "no clause added, changed or removed"
+def _inside(segment_id: str, changed: set[str]) -> bool:
+    """Whether a segment lies in another of ``changed`` (ids nest: ``a:p1``, ``a.1`` in ``a``)."""
+    return any(segment_id[:at] in changed for at, char in enumerate(segment_id) if char in ":.")
+
+
+def listed(items: Sequence[Change]) -> list[Change]:
+    """The changes a reader needs to see: each at the coarsest level it shows at.
+
+    A changed sentence also changes its paragraph and clause; only the coarsest segment
+    that changed is listed (a clause when the document has clauses, else the paragraph),
+    the finer ones inside it are counted but not repeated. Sections are counted only:
+    their change is that of what they hold.
+    """
+    by_run: dict[str, set[str]] = {}
+    for c in items:
+        if c.level != "section":
+            by_run.setdefault(c.run_id, set()).add(c.segment_id)
+    return [
+        c for c in items if c.level != "section" and not _inside(c.segment_id, by_run[c.run_id])
+    ]
+
+
+def _counts(items: Iterable[Change]) -> str:
+    """``1 clause changed, 2 sentences added``: per level coarse to fine, then per kind."""
+    counter: dict[tuple[int, str, str], int] = {}
+    for c in items:
+        at = (LEVELS.index(c.level) if c.level in LEVELS else len(LEVELS), c.level, c.change)
+        counter[at] = counter.get(at, 0) + 1
+    return ", ".join(
+        f"{n} {level}{'' if n == 1 else 's'} {kind}"
+        for (_, level, kind), n in sorted(counter.items())
+    )
+
+
+def format_changes(items: Iterable[Change], width: int = 80) -> str:
+    """The change report as text: counts per run, level and language, then the changes.
+
+    Each change is listed at the coarsest level it shows at (see :func:`listed`), so a
+    document without clauses reports its paragraphs, and one sentence changed in a
+    paragraph of several is shown as that paragraph's old and new text.
+    """
+    everything = list(items)
+    if not everything:
+        return "nothing added, changed or removed"
     lines: list[str] = []
-    for run_id in dict.fromkeys(c.run_id for c in items):
-        mine = [c for c in items if c.run_id == run_id]
-        counts: dict[str, dict[str, int]] = {}
-        for c in mine:
-            per = counts.setdefault(c.lang, {})
-            per[c.change] = per.get(c.change, 0) + 1
-        stale = sum(c.stale for c in mine)
-        lines.append(f"run {run_id}: {len(mine)} clauses changed, {stale} stale translations")
-        for lang, per in sorted(counts.items()):
-            lines.append(
-                f"  {lang}: " + ", ".join(f"{n} {kind}" for kind, n in sorted(per.items()))
-            )
-        for c in mine:
-            if c.change == "added" and not c.stale and len(mine) > 20:
-                continue  # a first load lists every clause: counts say enough
-            line = f"  {c.change:<7} {c.resolution} {c.key} {c.lang}"
+    for run_id in dict.fromkeys(c.run_id for c in everything):
+        mine = [c for c in everything if c.run_id == run_id]
+        shown = listed(mine)
+        stale = sum(c.stale for c in shown)
+        lines.append(f"run {run_id}: {_counts(mine)}; {stale} stale translations")
+        for lang in sorted({c.lang for c in mine}):
+            lines.append(f"  {lang}: {_counts(c for c in mine if c.lang == lang)}")
+        for c in shown:
+            if c.change == "added" and not c.stale and len(shown) > 20:
+                continue  # a first load lists every segment: counts say enough
+            line = f"  {c.change:<7} {c.resolution} {c.level} {c.key} {c.lang}"
             if c.stale:
                 line += f" (not changed in {','.join(c.unchanged_langs)}: stale)"
             lines.append(line)

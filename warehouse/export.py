@@ -52,6 +52,7 @@ USER_OBJECTS = (
     "clauses",
     "segment_changes",
     "clause_changes",
+    "level_changes",
     "qa_findings",
     "term_candidates",
     "qa_summary",

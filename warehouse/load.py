@@ -83,6 +83,7 @@ _DOCUMENTS = {
     "title": _STR,
     "n_segments": _INT,
     "run_id": _STR,
+    "set_aside": _STR,
 }
 _SEGMENTS = {
     "segment_id": _STR,
@@ -265,7 +266,7 @@ def load_run(
         with staged(path) as con:
             migrate(con)
             changed = _load(con, run, resolutions, documents, frames, run_params)
-            refresh_search(con)
+            refresh_search(con, frames["documents"]["doc_id"].to_list())
     except DatabaseError as exc:
         raise DatabaseError(f"{exc.problem}; nothing was loaded", path=str(path)) from exc
     except duckdb.Error as exc:
@@ -358,6 +359,7 @@ def _document_frame(documents: Sequence[SegmentedDocument], run_id: str) -> pl.D
                 "title": doc.title,
                 "n_segments": len(sd.segments),
                 "run_id": run_id,
+                "set_aside": json.dumps(dict(doc.set_aside)),
             }
         )
     return pl.DataFrame(rows, schema=_DOCUMENTS)

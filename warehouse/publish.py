@@ -46,11 +46,13 @@ def lock_path(path: Path) -> Path:
 
 
 @contextlib.contextmanager
-def staged(path: Path | str) -> Iterator[duckdb.DuckDBPyConnection]:
+def staged(path: Path | str, *, compact: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
     """Yield a writable connection to a copy of ``path``; on success, swap it in.
 
     The copy replaces ``path`` only when the ``with`` block ends without an exception;
-    otherwise it is deleted and ``path`` is untouched.
+    otherwise it is deleted and ``path`` is untouched. With ``compact`` the copy is
+    written table by table into a new file (DuckDB's ``COPY FROM DATABASE``) instead of
+    byte for byte, so the blocks that deleted rows left free are not carried over.
 
     Raises:
         DatabaseError: another writer holds the lock, the published file is open
@@ -66,10 +68,12 @@ def staged(path: Path | str) -> Iterator[duckdb.DuckDBPyConnection]:
     with _writer_lock(path):
         _discard(stage)
         try:
-            if path.exists():
+            if path.exists() and not compact:
                 _copy_published(path, stage)
             con = connect(stage)
             try:
+                if path.exists() and compact:
+                    _copy_compacted(con, path)
                 yield con
                 _checkpoint(con, path)
             finally:
@@ -127,6 +131,27 @@ def _copy_published(path: Path, stage: Path) -> None:
         raise DatabaseError(f"cannot copy it to {stage.name}: {exc}", path=str(path)) from exc
     finally:
         reader.close()
+
+
+def _copy_compacted(con: duckdb.DuckDBPyConnection, path: Path) -> None:
+    """Fill the empty staged file with every object of ``path``, live rows only.
+
+    Raises:
+        DatabaseError: the file is not a DuckDB database or another process writes it.
+
+    """
+    try:
+        quoted = str(path).replace("'", "''")
+        con.execute(f"ATTACH '{quoted}' AS published (READ_ONLY)")
+    except duckdb.Error as exc:
+        raise DatabaseError(
+            f"cannot read it to compact it ({first_line(exc)})", path=str(path)
+        ) from exc
+    try:
+        stage = con.execute("SELECT current_database()").fetchone()
+        con.execute(f'COPY FROM DATABASE published TO "{stage[0] if stage else "memory"}"')
+    finally:
+        con.execute("DETACH published")
 
 
 def _publish(stage: Path, path: Path) -> None:

@@ -11,9 +11,12 @@ written without spaces, so every run of Han characters is indexed as its charact
 overlapping character bigrams (``人人生而`` gives ``人 人人 人生 生 生而 而``): a term of two or
 more characters is looked up by its bigrams, a one-character term by that character.
 
-The index is DuckDB's ``fts`` extension (BM25 ranking), loaded from the
-``duckdb-extension-fts`` wheel that matches the installed DuckDB, never downloaded. Where it
-cannot be loaded the concordance scans ``segment_search`` instead (same matches, ranked by
+The index is two tables of the warehouse: ``segment_search`` (each segment's words, for
+phrase matching, and its length) and ``search_terms`` (the postings: segment, word, count),
+ranked with BM25 in SQL. A load re-indexes only the documents it loaded, so the cost of a
+run does not grow with the corpus (DuckDB's ``fts`` extension, used before, could only
+rebuild its whole index). Where the postings are missing (a database an older schema left
+unindexed) the concordance scans ``segment_search`` instead (same matches, ranked by
 occurrences) and says so in :attr:`Concordance.method`. Either way a hit must contain the
 term's words in order (its characters, for Han), so BM25 only ranks.
 """
@@ -22,8 +25,8 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from importlib.resources import files
 from pathlib import Path
 
 import duckdb
@@ -37,9 +40,6 @@ from warehouse.db import first_line, open_reader
 _HAN_CHARS = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ebef"
 _HAN_RUN = re.compile(f"[{_HAN_CHARS}]+")
 _NOT_A_WORD = re.compile(r"[\W_]+")
-
-#: The schema DuckDB's ``fts`` extension creates for the index of ``segment_search``.
-FTS_SCHEMA = "fts_main_segment_search"
 
 
 def words(norm: str) -> list[str]:
@@ -89,65 +89,63 @@ def has_han(text: str) -> bool:
 
 # --- the index ------------------------------------------------------------------------------
 
-
-def fts_extension() -> Path | None:
-    """Return the ``fts`` extension file shipped for this DuckDB version, if installed."""
-    try:
-        root = files("duckdb_extension_fts")
-    except ModuleNotFoundError:
-        return None
-    candidate = root / "extensions" / f"v{duckdb.__version__}" / "fts.duckdb_extension"
-    return Path(str(candidate)) if candidate.is_file() else None
+#: BM25's parameters, Lucene's and DuckDB fts's defaults.
+BM25_K1 = 1.2
+BM25_B = 0.75
 
 
-def load_fts(con: duckdb.DuckDBPyConnection) -> bool:
-    """Load the ``fts`` extension from its wheel; ``False`` if it is missing or refused."""
-    extension = fts_extension()
-    if extension is None:
-        return False
-    try:
-        con.execute(f"LOAD '{extension}'")
-    except duckdb.Error:
-        return False
-    return True
+def refresh_search(con: duckdb.DuckDBPyConnection, doc_ids: Sequence[str] | None = None) -> None:
+    """Bring ``segment_search`` and its postings (``search_terms``) up to date with ``segments``.
 
-
-_INDEX = (
-    "PRAGMA create_fts_index('segment_search', 'segment_id', 'body', stemmer = 'none', "
-    r"stopwords = 'none', ignore = '\s+', strip_accents = 0, lower = 0, overwrite = 1)"
-)
-
-
-def refresh_search(con: duckdb.DuckDBPyConnection) -> bool:
-    """Rebuild ``segment_search`` from ``segments`` and its full-text index.
-
-    Returns whether the index was built; without the extension the old index is dropped,
-    so that the concordance scans instead of ranking with stale statistics.
+    Only the documents ``doc_ids`` are re-indexed (their rows are replaced, or dropped when
+    the document is gone), so a load costs what it loaded; ``None``, or an index that an
+    older schema left incomplete, rebuilds every document.
     """
-    rows = con.execute("SELECT segment_id, lang, norm FROM segments").fetchall()
+    stale = con.execute("SELECT count(*) FROM segment_search WHERE n_terms IS NULL").fetchone()
+    if doc_ids is None or (stale and stale[0]):
+        con.execute("DELETE FROM segment_search")
+        con.execute("DELETE FROM search_terms")
+        rows = con.execute("SELECT segment_id, doc_id, lang, norm FROM segments").fetchall()
+    else:
+        con.execute("DELETE FROM segment_search WHERE list_contains(?, doc_id)", [list(doc_ids)])
+        con.execute("DELETE FROM search_terms WHERE list_contains(?, doc_id)", [list(doc_ids)])
+        rows = con.execute(
+            "SELECT segment_id, doc_id, lang, norm FROM segments WHERE list_contains(?, doc_id)",
+            [list(doc_ids)],
+        ).fetchall()
+    if not rows:
+        return
+    bodies = [index_body(r[3]) for r in rows]
     frame = pl.DataFrame(
         {
             "segment_id": [r[0] for r in rows],
-            "lang": [r[1] for r in rows],
-            "tokens": [phrase(r[2]) for r in rows],
-            "body": [index_body(r[2]) for r in rows],
+            "doc_id": [r[1] for r in rows],
+            "lang": [r[2] for r in rows],
+            "tokens": [phrase(r[3]) for r in rows],
+            "body": bodies,
+            "n_terms": [len(b.split()) for b in bodies],
         },
-        schema={"segment_id": pl.String, "lang": pl.String, "tokens": pl.String, "body": pl.String},
+        schema={
+            "segment_id": pl.String,
+            "doc_id": pl.String,
+            "lang": pl.String,
+            "tokens": pl.String,
+            "body": pl.String,
+            "n_terms": pl.Int64,
+        },
     )
-    con.execute("DELETE FROM segment_search")
     con.register("_incoming_search", frame)
     try:
+        con.execute("INSERT INTO segment_search BY NAME SELECT * FROM _incoming_search")
         con.execute(
-            "INSERT INTO segment_search (segment_id, lang, tokens, body) "
-            "SELECT segment_id, lang, tokens, body FROM _incoming_search"
+            """INSERT INTO search_terms BY NAME
+               SELECT segment_id, doc_id, term, count(*) AS tf FROM (
+                   SELECT segment_id, doc_id, unnest(string_split(body, ' ')) AS term
+                   FROM _incoming_search)
+               WHERE term <> '' GROUP BY ALL"""
         )
     finally:
         con.unregister("_incoming_search")
-    if not load_fts(con):
-        con.execute(f"DROP SCHEMA IF EXISTS {FTS_SCHEMA} CASCADE")
-        return False
-    con.execute(_INDEX)
-    return True
 
 
 # --- the concordance ------------------------------------------------------------------------
@@ -184,15 +182,34 @@ class Concordance:
 
 
 _RANKED = f"""
-    SELECT segment_id, resolution, level, key, lang, text, score FROM (
-    SELECT s.segment_id, s.resolution, s.level, s.key, s.lang, s.text, s.start_char,
-           {FTS_SCHEMA}.match_bm25(q.segment_id, $body, conjunctive := 1) AS score
-    FROM segment_search AS q JOIN segments AS s ON s.segment_id = q.segment_id
-    WHERE q.lang = $lang AND s.level = $level
+    WITH query AS (SELECT DISTINCT unnest($terms) AS term),
+    stats AS (SELECT count(*)::DOUBLE AS n, avg(n_terms) AS avgdl FROM segment_search),
+    df AS (
+        SELECT t.term, count(*) AS df FROM search_terms AS t JOIN query USING (term)
+        GROUP BY t.term
+    ),
+    scored AS (
+        SELECT t.segment_id,
+               sum(ln(1 + (stats.n - df.df + 0.5) / (df.df + 0.5))
+                   * t.tf * ({BM25_K1} + 1)
+                   / (t.tf + {BM25_K1} * (1 - {BM25_B} + {BM25_B} * q.n_terms / stats.avgdl)))
+                   AS score
+        FROM search_terms AS t
+        JOIN df USING (term)
+        JOIN segment_search AS q ON q.segment_id = t.segment_id
+        CROSS JOIN stats
+        WHERE q.lang = $lang
+        GROUP BY t.segment_id
+        HAVING count(*) = (SELECT count(*) FROM query)
+    )
+    SELECT s.segment_id, s.resolution, s.level, s.key, s.lang, s.text, r.score
+    FROM scored AS r
+    JOIN segment_search AS q ON q.segment_id = r.segment_id
+    JOIN segments AS s ON s.segment_id = r.segment_id
+    WHERE s.level = $level
       AND ($resolution IS NULL OR s.resolution = $resolution)
       AND {{match}}
-    ) WHERE score IS NOT NULL
-    ORDER BY score DESC, resolution, start_char, segment_id
+    ORDER BY r.score DESC, s.resolution, s.start_char, s.segment_id
 """
 _SCANNED = """
     SELECT s.segment_id, s.resolution, s.level, s.key, s.lang, s.text,
@@ -255,10 +272,10 @@ def concordance(
     }
     con = open_reader(path)
     try:
-        method = "fts" if _has_index(con) and load_fts(con) else "scan"
+        method = "fts" if _has_index(con) else "scan"
         if method == "fts":
             sql = _RANKED.format(match=f"contains({haystack}, $needle)")
-            params["body"] = body
+            params["terms"] = body.split()
         else:
             sql = _SCANNED.format(haystack=haystack)
         rows = con.execute(sql, params).fetchall()
@@ -289,10 +306,11 @@ def concordance(
 
 
 def _has_index(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether the postings are there and complete (an older schema may lack them)."""
     row = con.execute(
-        "SELECT count(*) FROM duckdb_schemas() WHERE schema_name = ?", [FTS_SCHEMA]
+        "SELECT count(*) FILTER (WHERE n_terms IS NULL), count(*) FROM segment_search"
     ).fetchone()
-    return bool(row and row[0])
+    return bool(row and row[0] == 0 and row[1])
 
 
 def _aligned(

@@ -138,16 +138,15 @@ FROM qa_findings
 GROUP BY run_id, check_name, severity
 ORDER BY run_id, check_name, CASE severity WHEN 'error' THEN 1 WHEN 'warning' THEN 2 ELSE 3 END;
 
--- The change report: clauses added, changed or removed by each run in each language, with
--- the clause-level group that aligns them, the languages of that group the run changed and
--- those it left as they were. A clause changed in some languages but not in the others is a
--- stale translation (unchanged_langs not empty; see the `stale` QA check).
-CREATE OR REPLACE VIEW clause_changes AS
+-- The change report: segments of every level added, changed or removed by each run in each
+-- language, with the group of their level that aligns them, the languages of that group the
+-- run changed and those it left as they were. A segment changed in some languages but not in
+-- the others is a stale translation (unchanged_langs not empty; see the `stale` QA check).
+CREATE OR REPLACE VIEW level_changes AS
 WITH changed AS (
     SELECT c.*, m.group_id
     FROM segment_changes AS c
     LEFT JOIN alignment_members AS m ON m.segment_id = c.segment_id
-    WHERE c.level = 'clause'
 ),
 per_group AS (
     SELECT run_id, group_id, list(DISTINCT lang ORDER BY lang) AS changed_langs
@@ -165,6 +164,7 @@ SELECT
     c.run_started_at,
     c.change,
     c.resolution,
+    c.level,
     c.key,
     c.lang,
     c.label,
@@ -179,4 +179,12 @@ SELECT
 FROM changed AS c
 LEFT JOIN per_group AS p ON p.run_id = c.run_id AND p.group_id = c.group_id
 LEFT JOIN group_langs AS gl ON gl.group_id = c.group_id
-ORDER BY c.run_started_at, c.run_id, c.resolution, c.key, c.lang;
+ORDER BY
+    c.run_started_at, c.run_id, c.resolution,
+    CASE c.level WHEN 'section' THEN 1 WHEN 'clause' THEN 2 WHEN 'paragraph' THEN 3 ELSE 4 END,
+    c.key, c.lang, c.segment_id;
+
+-- The clause-level rows of level_changes (the change report of documents with clauses).
+CREATE OR REPLACE VIEW clause_changes AS
+SELECT * EXCLUDE (level) FROM level_changes WHERE level = 'clause'
+ORDER BY run_started_at, run_id, resolution, key, lang;

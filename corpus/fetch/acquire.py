@@ -14,10 +14,12 @@ import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Final
 from urllib.parse import urlsplit
 
 from corpus.errors import CorpusError
+from corpus.fetch.folder import FolderSource, identify, list_folder
 from corpus.fetch.http import FetchError, HttpResult, UnreachableError, Validators, fetch_url
 from corpus.fetch.registry import LanguagePlan, MirrorSource, Registry, Source, Target
 from corpus.fetch.store import FetchRecord, FetchStatus, RawStore
@@ -82,24 +84,46 @@ def read_mirror(
         InputError: the manifest itself cannot be read (a file that cannot is a result
             with its reason instead).
     """
+    return [
+        _read_local(source, mirror.root, mirror.name)
+        for source in read_manifest(mirror.manifest)
+        if (resolutions is None or source.resolution in resolutions)
+        and (langs is None or source.lang in langs)
+    ]
+
+
+def _read_local(source: SourceFile, root: Path, origin: str) -> LanguageResult:
+    """One local file, checked against its sha256: ready to parse, or missing with why."""
+    try:
+        data = read_source_bytes(source, root)
+    except CorpusError as exc:
+        return LanguageResult(source.resolution, source.lang, origin, "missing", reason=str(exc))
+    return LanguageResult(source.resolution, source.lang, origin, READ, source, data)
+
+
+def read_folder(
+    folder: FolderSource,
+    resolutions: Sequence[str] | None = None,
+    langs: Sequence[Lang] | None = None,
+) -> list[LanguageResult]:
+    """Read the files of a folder without manifest, named by ITU's rule or NAME.LANG.EXT.
+
+    Raises:
+        InputError: a file name fits neither rule, two files are the same language of one
+            document, or the folder has nothing to read (a file in a format without a
+            parser is a result with its reason instead).
+    """
     results = []
-    for source in read_manifest(mirror.manifest):
-        if (resolutions is not None and source.resolution not in resolutions) or (
-            langs is not None and source.lang not in langs
-        ):
-            continue
-        try:
-            data = read_source_bytes(source, mirror.root)
-        except CorpusError as exc:
+    for source, path, reason in list_folder(folder, resolutions, langs):
+        if source is None:
+            resolution, lang = identify(path.name)
             results.append(
                 LanguageResult(
-                    source.resolution, source.lang, mirror.name, "missing", reason=str(exc)
+                    resolution, lang, folder.name, "missing", reason=f"{path.name}: {reason}"
                 )
             )
             continue
-        results.append(
-            LanguageResult(source.resolution, source.lang, mirror.name, READ, source, data)
-        )
+        results.append(_read_local(source, folder.root, folder.name))
     return results
 
 
@@ -386,6 +410,8 @@ def _collect(
 ) -> list[LanguageResult]:
     if isinstance(source, MirrorSource):
         return read_mirror(source, resolutions, langs)
+    if isinstance(source, FolderSource):
+        return read_folder(source, resolutions, langs)
     acquirer = HttpAcquirer(store, fetch, run_id)
     wanted = list(langs) if langs is not None else list(LANGS)
     results = []

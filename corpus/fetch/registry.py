@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any, Final
 
 from corpus.errors import InputError
+from corpus.fetch.folder import FolderSource
 from corpus.fetch.http import FetchPolicy
 from corpus.fetch.validate import Container
 from corpus.manifest import BUNDLED_MANIFEST
@@ -140,7 +141,7 @@ class MirrorSource:
         return self.manifest.parent
 
 
-Source = HttpSource | MirrorSource
+Source = HttpSource | MirrorSource | FolderSource
 
 
 @dataclass(frozen=True, slots=True)
@@ -181,7 +182,10 @@ class Registry:
     policy: FetchPolicy
 
     def source(self, spec: str) -> Source:
-        """A source by name (``itu``, ``snapshot``) or by path (a mirror folder or manifest).
+        """A source by name (``itu``, ``snapshot``) or by path (a folder, with a manifest or not).
+
+        A folder without ``manifest.toml`` is read by its file names
+        (:mod:`corpus.fetch.folder`).
 
         Raises:
             InputError: neither a configured source nor an existing folder or manifest.
@@ -190,6 +194,8 @@ class Registry:
             return self.sources[spec]
         path = Path(spec)
         if path.is_dir():
+            if not (path / MANIFEST_NAME).is_file():
+                return FolderSource(name=str(spec), root=path)
             path = path / MANIFEST_NAME
         if path.is_file():
             return MirrorSource(name=str(spec), manifest=path)
@@ -388,6 +394,7 @@ __all__ = [
     "ITU_LETTERS",
     "Candidate",
     "DocumentEntry",
+    "FolderSource",
     "HttpSource",
     "ItuName",
     "LanguagePlan",

@@ -91,6 +91,7 @@ class TextBuilder:
         label_key: str | None = None,
         parent_label_key: str | None = None,
         meta: tuple[tuple[str, str], ...] = (),
+        key: str | None = None,
     ) -> Block:
         """Add a block over ``[start, end)`` of the text so far, trimmed of edge spaces."""
         text = self.text
@@ -108,6 +109,7 @@ class TextBuilder:
             label_key=label_key,
             parent_label_key=parent_label_key,
             meta=meta,
+            key=key,
         )
         self.blocks.append(block)
         return block

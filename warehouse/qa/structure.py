@@ -12,7 +12,8 @@ whose whole clause is already reported missing is not reported again.
 A table one language has and the others do not (ITU-T E.119 in Russian lays out its
 abbreviations as a table where the other languages write tab-separated paragraphs) is
 reported once, at ``info``, for the whole table: its rows and cells are not reported
-again, since the other languages may well hold the same content outside a table.
+again, since the other languages may well hold the same content outside a table, and a
+paragraph of that clause missing in the language with the table is not reported either.
 
 Labels that disagree (``f)`` beside ``g)`` in one group) are reported unless one side is
 a compound label the parser recorded as revision residue (``gf)`` = old g, new f): the
@@ -54,6 +55,13 @@ def check_structure(groups: Sequence[QAGroup]) -> list[Finding]:
     expected = resolution_langs(groups)
     out: list[Finding] = []
     clause_gaps: set[tuple[str, str, Lang]] = set()
+    # Clauses where a language has a table: its paragraphs may stand in the table.
+    tabled = {
+        (g.resolution, m[1].rsplit(".table-", 1)[0], lang)
+        for g in groups
+        if g.level == "clause" and (m := _TABLE.match(g.key)) and not m[2]
+        for lang in g.langs
+    }
     ordered = sorted(groups, key=lambda g: 0 if g.level == "clause" else 1)
     for group in ordered:
         present = group.langs
@@ -75,6 +83,8 @@ def check_structure(groups: Sequence[QAGroup]) -> list[Finding]:
                 continue
             if table and (table[2] or group.level != "clause"):
                 continue  # a row or cell of a table, reported once with its table
+            if group.level == "paragraph" and (group.resolution, group.key, lang) in tabled:
+                continue  # this language lays the clause's content out as a table
             where = ", ".join(present)
             out.append(
                 Finding(

@@ -79,7 +79,11 @@ class Termbase:
         raise KeyError(concept_id)
 
     def find(self, text: str, lang: Lang) -> list[Match]:
-        """Every term of the termbase in ``text``; overlapping matches keep the longest."""
+        """Every term of the termbase in ``text``; overlapping matches keep the longest.
+
+        Matches of the very same span stay together: one term may name two concepts
+        (``UNGA`` is the General Assembly, and says United Nations too).
+        """
         if lang not in self._patterns:
             self._patterns[lang] = [
                 (compile_term(term, lang), term.isupper(), concept.id, term, status)
@@ -97,7 +101,12 @@ class Termbase:
         found.sort(key=lambda x: (-(x.end - x.start), x.start))
         kept: list[Match] = []
         for one in found:
-            if all(one.end <= k.start or one.start >= k.end for k in kept):
+            if all(
+                one.end <= k.start
+                or one.start >= k.end
+                or ((one.start, one.end) == (k.start, k.end) and one.concept != k.concept)
+                for k in kept
+            ):
                 kept.append(one)
         return sorted(kept, key=lambda x: x.start)
 

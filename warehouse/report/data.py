@@ -356,8 +356,14 @@ def _rows(
             up = parent.get(up)
         return False
 
+    def repeats_parent(group_id: str) -> bool:
+        # A section made of one paragraph (a title) would show the same texts twice.
+        up = parent.get(group_id)
+        return up is not None and records[group_id][7:] == records[up][7:]
+
     is_row = {
-        g: level[g] in ("section", "clause") or (level[g] == "paragraph" and not in_clause(g))
+        g: level[g] in ("section", "clause")
+        or (level[g] == "paragraph" and not in_clause(g) and not repeats_parent(g))
         for g in records
     }
 

@@ -93,7 +93,7 @@ def _boundary(needle: str) -> str:
     pattern = r"\s+".join(re.escape(part) for part in needle.split())
     first, last = needle[:1], needle[-1:]
     if first.isdigit():
-        pattern = r"(?<![\d.,])" + pattern
+        pattern = r"(?<!\d)(?<!\d[.,])" + pattern
     elif _spaced(first):
         pattern = r"(?<!\w)" + pattern
     if last.isdigit():

@@ -12,6 +12,7 @@ import datetime as dt
 import json
 import os
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib.metadata import version
 from importlib.resources import files
@@ -21,7 +22,7 @@ from typing import Final
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
-from corpus.errors import DatabaseError
+from corpus.errors import CorpusError, DatabaseError
 from corpus.model import Lang
 from warehouse.qa.model import SEVERITIES
 from warehouse.report.data import REVIEW_ORDER, RTL, Review, ReviewFinding, ReviewRow, read_review
@@ -178,3 +179,31 @@ def write_review(path: Path | str, resolution: str, out: Path | str) -> Review:
         partial.unlink(missing_ok=True)
         raise DatabaseError(f"cannot write the review page: {exc}", path=str(out)) from exc
     return review
+
+
+@dataclass(frozen=True, slots=True)
+class Reports:
+    """The review pages a run wrote, and why the others could not be written."""
+
+    written: dict[str, Path]
+    failed: dict[str, str]
+
+
+def write_reports(path: Path | str, resolutions: Sequence[str]) -> Reports:
+    """Write the review page of each resolution beside the database (``reports/R.html``).
+
+    A run calls this for the resolutions it rebuilt. A page that cannot be written is
+    reported with its reason, so one resolution's page does not sink the others (nor
+    the run, whose database is already published).
+    """
+    written: dict[str, Path] = {}
+    failed: dict[str, str] = {}
+    for resolution in resolutions:
+        target = report_path(path, resolution)
+        try:
+            write_review(path, resolution, target)
+        except CorpusError as exc:
+            failed[resolution] = str(exc)
+            continue
+        written[resolution] = target
+    return Reports(written, failed)

@@ -110,6 +110,11 @@
   });
   document.addEventListener("keydown", function (event) {
     if (event.key === "Escape") popover.hidden = true;
+    // A mark has the focus (Tab): Enter opens its explanation, as a click does.
+    if (event.key === "Enter" && event.target.matches && event.target.matches("mark.qa")) {
+      event.preventDefault();
+      event.target.click();
+    }
   });
   table.querySelectorAll("mark.qa").forEach(function (m) {
     m.tabIndex = 0;
