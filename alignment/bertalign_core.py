@@ -8,10 +8,11 @@ is embedded once per run and any of the six languages works.
 
 from __future__ import annotations
 
+import functools
 import importlib.util
 import sys
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
@@ -229,7 +230,83 @@ def mean_windows(items: Sequence[str], cache: EmbeddingCache, num_overlaps: int)
     return Windows(vecs=vecs, lens=lens)
 
 
-@nb.jit(nopython=True, fastmath=True, cache=True)
+@functools.cache
+def _anchored_kernel() -> Callable[..., NDArray[np.uint8]]:
+    """Compile :func:`second_pass_anchored`'s kernel over Bertalign's scoring functions.
+
+    Built on first use because Bertalign's core itself is loaded lazily (see
+    :func:`_corelib`); numba calls its jitted similarity and length penalty directly.
+    """
+    corelib = _corelib()
+    similarity = corelib.calculate_similarity_score
+    length_penalty = corelib.calculate_length_penalty
+
+    @nb.njit(fastmath=True)
+    def kernel(
+        src_vecs: NDArray[np.float32],
+        tgt_vecs: NDArray[np.float32],
+        src_lens: NDArray[np.int64],
+        tgt_lens: NDArray[np.int64],
+        src_ids: NDArray[np.int64],
+        src_aw: NDArray[np.float32],
+        tgt_ids: NDArray[np.int64],
+        tgt_aw: NDArray[np.float32],
+        w: int,
+        search_path: NDArray[np.int64],
+        align_types: NDArray[np.int64],
+        char_ratio: float,
+        skip: float,
+        anchor_gain: float,
+        margin: bool,
+    ) -> NDArray[np.uint8]:
+        src_len = src_vecs.shape[1]
+        tgt_len = tgt_vecs.shape[1]
+        cost = np.zeros((src_len + 1, w), dtype=np.float32)
+        pointers = np.zeros((src_len + 1, w), dtype=np.uint8)
+        for i in range(src_len + 1):
+            i_start = search_path[i][0]
+            i_end = search_path[i][1]
+            for j in range(i_start, i_end + 1):
+                if i + j == 0:
+                    continue
+                best_score = -np.inf
+                best_a = -1
+                for a in range(align_types.shape[0]):
+                    a_1 = align_types[a][0]
+                    a_2 = align_types[a][1]
+                    prev_i = i - a_1
+                    prev_j = j - a_2
+                    if prev_i < 0 or prev_j < 0:
+                        continue
+                    prev_i_start = search_path[prev_i][0]
+                    prev_i_end = search_path[prev_i][1]
+                    if prev_j < prev_i_start or prev_j > prev_i_end:
+                        continue
+                    score = cost[prev_i][prev_j - prev_i_start]
+                    if a_1 == 0 or a_2 == 0:
+                        cur_score = skip
+                    else:
+                        cur_score = similarity(
+                            src_vecs, tgt_vecs, i, j, a_1, a_2, src_len, tgt_len, margin=margin
+                        )
+                        cur_score *= length_penalty(src_lens, tgt_lens, i, j, a_1, a_2, char_ratio)
+                        cur_score += anchor_gain * agreement(
+                            src_ids[a_1 - 1, i - 1],
+                            src_aw[a_1 - 1, i - 1],
+                            tgt_ids[a_2 - 1, j - 1],
+                            tgt_aw[a_2 - 1, j - 1],
+                        )
+                    score += cur_score
+                    if score > best_score:
+                        best_score = score
+                        best_a = a
+                cost[i][j - i_start] = best_score
+                pointers[i][j - i_start] = best_a
+        return pointers
+
+    return kernel
+
+
 def second_pass_anchored(
     src_vecs: NDArray[np.float32],
     tgt_vecs: NDArray[np.float32],
@@ -250,52 +327,23 @@ def second_pass_anchored(
     """Bertalign's second pass (``corelib.second_pass_align``, length penalty on) plus anchors.
 
     A bead's score is Bertalign's similarity times its length penalty, plus
-    ``anchor_gain`` times the agreement of the two windows' anchors
-    (:func:`alignment.anchors.agreement`, 0 when neither side has any).
+    ``anchor_gain`` times the weight of the anchors its two windows share
+    (:func:`alignment.anchors.agreement`).
     """
-    src_len = src_vecs.shape[1]
-    tgt_len = tgt_vecs.shape[1]
-    cost = np.zeros((src_len + 1, w), dtype=np.float32)
-    pointers = np.zeros((src_len + 1, w), dtype=np.uint8)
-    for i in range(src_len + 1):
-        i_start = search_path[i][0]
-        i_end = search_path[i][1]
-        for j in range(i_start, i_end + 1):
-            if i + j == 0:
-                continue
-            best_score = -np.inf
-            best_a = -1
-            for a in range(align_types.shape[0]):
-                a_1 = align_types[a][0]
-                a_2 = align_types[a][1]
-                prev_i = i - a_1
-                prev_j = j - a_2
-                if prev_i < 0 or prev_j < 0:
-                    continue
-                prev_i_start = search_path[prev_i][0]
-                prev_i_end = search_path[prev_i][1]
-                if prev_j < prev_i_start or prev_j > prev_i_end:
-                    continue
-                score = cost[prev_i][prev_j - prev_i_start]
-                if a_1 == 0 or a_2 == 0:
-                    cur_score = skip
-                else:
-                    cur_score = corelib.calculate_similarity_score(
-                        src_vecs, tgt_vecs, i, j, a_1, a_2, src_len, tgt_len, margin=margin
-                    )
-                    cur_score *= corelib.calculate_length_penalty(
-                        src_lens, tgt_lens, i, j, a_1, a_2, char_ratio
-                    )
-                    cur_score += anchor_gain * agreement(
-                        src_ids[a_1 - 1, i - 1],
-                        src_aw[a_1 - 1, i - 1],
-                        tgt_ids[a_2 - 1, j - 1],
-                        tgt_aw[a_2 - 1, j - 1],
-                    )
-                score += cur_score
-                if score > best_score:
-                    best_score = score
-                    best_a = a
-            cost[i][j - i_start] = best_score
-            pointers[i][j - i_start] = best_a
-    return pointers
+    return _anchored_kernel()(
+        src_vecs,
+        tgt_vecs,
+        src_lens,
+        tgt_lens,
+        src_ids,
+        src_aw,
+        tgt_ids,
+        tgt_aw,
+        w,
+        search_path,
+        align_types,
+        char_ratio,
+        skip,
+        anchor_gain,
+        margin,
+    )
