@@ -29,6 +29,7 @@ from corpus.model import LANGS, Lang, SegmentedDocument
 from warehouse.changes import SegmentChange, run_changes
 from warehouse.db import first_line, migrate, transaction
 from warehouse.publish import staged
+from warehouse.qa.run import qa_into
 from warehouse.runs import RunRecord
 from warehouse.search import refresh_search
 
@@ -50,6 +51,8 @@ class LoadStats:
     changed: int = 0
     #: Those segments by id, ``added`` or ``changed``: what the QA's stale check reads.
     changes: Mapping[str, SegmentChange] = field(default_factory=dict)
+    #: QA findings stored for the run in the same swap (``None``: no QA asked).
+    findings: int | None = None
 
 
 _STR = pl.String
@@ -203,12 +206,16 @@ def load_run(
     groups: Sequence[Group],
     similarities: PairSimilarities | None = None,
     fetches: Sequence[FetchRecord] = (),
+    *,
+    qa: bool = False,
 ) -> LoadStats:
     """Replace the resolutions of ``documents`` with this run's rows and record the run.
 
     Everything happens in one transaction on a staged copy that is swapped in at the end:
     on any failure, or if the process is killed, nothing is written and the previous
-    content of the database is intact and readable throughout.
+    content of the database is intact and readable throughout. With ``qa``, the QA checks
+    run on the same copy and their findings are published in the same swap, so the
+    latest run never lacks its findings.
 
     Args:
         path: The warehouse file; created if missing, migrated if older.
@@ -219,6 +226,7 @@ def load_run(
             :func:`warehouse.similarity.pair_similarities`); without it the ``pairs`` view
             falls back to each group's confidence.
         fetches: The run's records of the raw store's fetch log, one per URL tried.
+        qa: Run the QA checks on the loaded resolutions before the swap.
 
     Raises:
         DatabaseError: the database cannot be opened or written, or the rows are
@@ -250,10 +258,13 @@ def load_run(
             "pair_similarity": _pair_frame(groups, similarities or {}),
             "fetches": _fetch_frame(fetches),
         }
+        findings = None
         with staged(path) as con:
             migrate(con)
             changes = _load(con, run, documents, frames, run_params)
             refresh_search(con, frames["documents"]["doc_id"].to_list())
+            if qa:
+                findings = qa_into(con, run.run_id, resolutions, changes=changes)
     except DatabaseError as exc:
         raise DatabaseError(f"{exc.problem}; nothing was loaded", path=str(path)) from exc
     except duckdb.Error as exc:
@@ -268,6 +279,7 @@ def load_run(
         members=frames["alignment_members"].height,
         changed=len(changes),
         changes=changes,
+        findings=findings,
     )
 
 
