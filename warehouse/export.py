@@ -12,18 +12,19 @@ file back into the same :class:`TmxUnit` records, which is how the tests check r
 from __future__ import annotations
 
 import datetime as dt
-import os
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib.metadata import version
 from pathlib import Path
 
 import duckdb
+import polars as pl
 from lxml import etree
 
 from corpus.errors import DatabaseError
 from corpus.model import LANGS, Level
 from warehouse.db import first_line, open_reader
+from warehouse.output import replacing
 
 #: ``xml:lang`` written for each language (RFC 3066 codes, as CAT tools expect them).
 TMX_LANG: Mapping[str, str] = {
@@ -171,7 +172,7 @@ def write_tmx(
     header_props: Sequence[tuple[str, str]] = (),
     created: dt.datetime | None = None,
 ) -> int:
-    """Write units as a TMX 1.4b file, atomically (a temporary file renamed into place).
+    """Write units as a TMX 1.4b file, atomically (see :func:`warehouse.output.replacing`).
 
     Returns:
         The number of ``<tu>`` written.
@@ -193,11 +194,10 @@ def write_tmx(
         "datatype": "plaintext",
         "creationdate": f"{moment:%Y%m%dT%H%M%SZ}",
     }
-    partial = out.with_name(out.name + ".partial")
     count = 0
     current = ""
     try:
-        with etree.xmlfile(str(partial), encoding="UTF-8") as xf:
+        with replacing(out) as partial, etree.xmlfile(str(partial), encoding="UTF-8") as xf:
             xf.write_declaration()
             with xf.element("tmx", version="1.4"):
                 xf.write(_element("header", header, header_props), pretty_print=True)
@@ -206,12 +206,9 @@ def write_tmx(
                         current = unit.tuid
                         xf.write(_tu(unit), pretty_print=True)
                         count += 1
-        os.replace(partial, out)
     except ValueError as exc:  # lxml refuses control characters XML 1.0 cannot hold
-        partial.unlink(missing_ok=True)
         raise DatabaseError(f"group {current}: {exc}", path=str(out)) from exc
     except OSError as exc:
-        partial.unlink(missing_ok=True)
         raise DatabaseError(f"cannot write the TMX file: {exc}", path=str(out)) from exc
     return count
 
@@ -302,8 +299,9 @@ def export_tmx(
 def export_parquet(path: Path | str, out_dir: Path | str) -> dict[str, int]:
     """Write every user-facing table and view as ``<name>.parquet`` in ``out_dir``.
 
-    Each file is written under a temporary name and renamed, so a reader of the folder
-    never sees half a file. Returns the row count of each.
+    Each file is written under a temporary name and renamed (only over a regular file),
+    so a reader of the folder never sees half a file. The rows go through Polars: the
+    sandboxed reader cannot ``COPY`` to a file. Returns the row count of each.
 
     Raises:
         DatabaseError: the database cannot be read or a file cannot be written.
@@ -318,12 +316,10 @@ def export_parquet(path: Path | str, out_dir: Path | str) -> dict[str, int]:
     con = open_reader(path)
     try:
         for name in USER_OBJECTS:
-            target = out_dir / f"{name}.parquet"
-            partial = out_dir / f".{name}.parquet.partial"
-            con.execute(f"COPY (SELECT * FROM {name}) TO '{_sql_path(partial)}' (FORMAT parquet)")
-            os.replace(partial, target)
-            row = con.execute(f"SELECT count(*) FROM {name}").fetchone()
-            written[name] = int(row[0]) if row else 0
+            frame: pl.DataFrame = con.execute(f"SELECT * FROM {name}").pl()
+            with replacing(out_dir / f"{name}.parquet") as partial:
+                frame.write_parquet(partial)
+            written[name] = frame.height
     except duckdb.Error as exc:
         raise DatabaseError(f"export failed ({first_line(exc)})", path=str(path)) from exc
     except OSError as exc:
@@ -331,8 +327,3 @@ def export_parquet(path: Path | str, out_dir: Path | str) -> dict[str, int]:
     finally:
         con.close()
     return written
-
-
-def _sql_path(path: Path) -> str:
-    """Quote a path for a SQL string literal."""
-    return str(path).replace("'", "''")

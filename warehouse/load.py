@@ -28,6 +28,7 @@ from corpus.fetch.store import FetchRecord
 from corpus.model import LANGS, Lang, SegmentedDocument
 from warehouse.db import first_line, migrate
 from warehouse.publish import staged
+from warehouse.qa.run import qa_into
 from warehouse.search import refresh_search
 
 #: Cosine similarity of two languages' texts in a group, by group id and then by the
@@ -63,6 +64,8 @@ class LoadStats:
     members: int
     #: Segments whose text is new or changed in this run (rows opened in segment_versions).
     changed: int = 0
+    #: QA findings stored for the run in the same swap (``None``: no QA asked).
+    findings: int | None = None
 
 
 _STR = pl.String
@@ -216,12 +219,16 @@ def load_run(
     groups: Sequence[Group],
     similarities: PairSimilarities | None = None,
     fetches: Sequence[FetchRecord] = (),
+    *,
+    qa: bool = False,
 ) -> LoadStats:
     """Replace the resolutions of ``documents`` with this run's rows and record the run.
 
     Everything happens in one transaction on a staged copy that is swapped in at the end:
     on any failure, or if the process is killed, nothing is written and the previous
-    content of the database is intact and readable throughout.
+    content of the database is intact and readable throughout. With ``qa``, the QA checks
+    run on the same copy and their findings are published in the same swap, so the
+    latest run never lacks its findings.
 
     Args:
         path: The warehouse file; created if missing, migrated if older.
@@ -232,6 +239,7 @@ def load_run(
             :func:`warehouse.similarity.pair_similarities`); without it the ``pairs`` view
             falls back to each group's confidence.
         fetches: The run's records of the raw store's fetch log, one per URL tried.
+        qa: Run the QA checks on the loaded resolutions before the swap.
 
     Raises:
         DatabaseError: the database cannot be opened or written, or the rows are
@@ -263,10 +271,13 @@ def load_run(
             "pair_similarity": _pair_frame(groups, similarities or {}),
             "fetches": _fetch_frame(fetches),
         }
+        findings = None
         with staged(path) as con:
             migrate(con)
             changed = _load(con, run, resolutions, documents, frames, run_params)
             refresh_search(con, frames["documents"]["doc_id"].to_list())
+            if qa:
+                findings = qa_into(con, run.run_id, resolutions)
     except DatabaseError as exc:
         raise DatabaseError(f"{exc.problem}; nothing was loaded", path=str(path)) from exc
     except duckdb.Error as exc:
@@ -280,6 +291,7 @@ def load_run(
         groups=frames["alignment_groups"].height,
         members=frames["alignment_members"].height,
         changed=changed,
+        findings=findings,
     )
 
 

@@ -13,6 +13,10 @@ therefore lock every reader out for the whole load. Instead a writer:
 4. ``fsync``s the copy and renames it over the published file with ``os.replace``, which
    is atomic on POSIX file systems.
 
+A whole run holds a second lock, on ``<db>.run.lock``, from its start to its end
+(:func:`run_lock`): a second run fails at once (or waits, if asked) instead of doing all its
+work and then being refused at the publish.
+
 Readers open the published file read-only and are never blocked by a load. A reader that
 opened it before the swap keeps reading the previous corpus (its open file is the old
 inode) until it reconnects; one that opens after sees the new one; none sees a mix. A
@@ -43,6 +47,38 @@ def staging_path(path: Path) -> Path:
 def lock_path(path: Path) -> Path:
     """Return the file whose exclusive lock marks a writer at work on ``path``."""
     return path.with_name(path.name + ".lock")
+
+
+def run_lock_path(path: Path) -> Path:
+    """Return the file whose exclusive lock marks a run at work on ``path``."""
+    return path.with_name(path.name + ".run.lock")
+
+
+@contextlib.contextmanager
+def run_lock(path: Path | str, *, wait: bool = False) -> Iterator[None]:
+    """Hold the run lock of ``path`` for a whole run; the kernel drops it if we die.
+
+    Args:
+        path: The warehouse file.
+        wait: Wait for the run holding the lock to end, instead of failing at once.
+
+    Raises:
+        DatabaseError: another run holds the lock (and ``wait`` is false).
+
+    """
+    path = Path(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise DatabaseError(f"cannot create its directory: {exc}", path=str(path)) from exc
+    with _flock(
+        run_lock_path(path),
+        path,
+        wait=wait,
+        busy="another run is building this database (it holds {name}); "
+        "wait for it to finish, or give --wait",
+    ):
+        yield
 
 
 @contextlib.contextmanager
@@ -92,23 +128,29 @@ def _checkpoint(con: duckdb.DuckDBPyConnection, path: Path) -> None:
         raise DatabaseError(f"cannot finish writing ({first_line(exc)})", path=str(path)) from exc
 
 
-@contextlib.contextmanager
-def _writer_lock(path: Path) -> Iterator[None]:
+def _writer_lock(path: Path) -> contextlib.AbstractContextManager[None]:
     """Hold an exclusive ``flock`` on the lock file; the kernel drops it if we die."""
-    lock = lock_path(path)
+    return _flock(
+        lock_path(path),
+        path,
+        wait=False,
+        busy="another run is writing this database (it holds {name}); "
+        "try again when it has finished",
+    )
+
+
+@contextlib.contextmanager
+def _flock(lock: Path, path: Path, *, wait: bool, busy: str) -> Iterator[None]:
+    """Hold an exclusive ``flock`` on ``lock``, failing with ``busy`` unless ``wait``."""
     try:
         fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o644)
     except OSError as exc:
         raise DatabaseError(f"cannot create the lock file {lock}: {exc}", path=str(path)) from exc
     try:
         try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            fcntl.flock(fd, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
         except BlockingIOError as exc:
-            raise DatabaseError(
-                f"another run is writing this database (it holds {lock.name}); "
-                "try again when it has finished",
-                path=str(path),
-            ) from exc
+            raise DatabaseError(busy.format(name=lock.name), path=str(path)) from exc
         yield
     finally:
         os.close(fd)  # releases the lock

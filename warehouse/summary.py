@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +29,10 @@ _COMPLETE = f"""
     SELECT resolution, count(*) FROM alignment_groups
     WHERE n_langs = {len(LANGS)} GROUP BY ALL ORDER BY ALL
 """
-_LAST_RUN = "SELECT run_id, signature FROM runs ORDER BY started_at DESC, run_id DESC LIMIT 1"
+_LAST_RUN = """
+    SELECT run_id, signature, status, missing::VARCHAR, summary::VARCHAR FROM runs
+    ORDER BY started_at DESC, run_id DESC LIMIT 1
+"""
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +49,10 @@ class Summary:
     complete_groups: Mapping[str, int]
     #: (run_id, signature) of the latest run, ``None`` for an empty warehouse
     last_run: tuple[str, str] | None
+    #: The latest run's status: ``ok``, or ``partial`` when a language could not be read
+    last_status: str | None = None
+    #: ``resolution:lang`` the latest run could not read -> why, and what it kept
+    not_read: Mapping[str, str] = field(default_factory=dict)
 
 
 def corpus_summary(path: Path | str) -> Summary:
@@ -72,7 +80,24 @@ def corpus_summary(path: Path | str) -> Summary:
         groups=groups,
         complete_groups=complete,
         last_run=(str(last[0]), str(last[1])) if last else None,
+        last_status=str(last[2]) if last else None,
+        not_read=not_read(last[3], last[4]) if last else {},
     )
+
+
+def not_read(missing: str | None, summary: str | None) -> dict[str, str]:
+    """What a run could not read, from its ``missing`` and ``summary`` JSON columns.
+
+    Each ``resolution:lang`` maps to the reason, followed by the run whose version the
+    warehouse kept (``summary.kept``) or by "nothing stored to keep".
+    """
+    reasons = json.loads(missing) if missing else {}
+    kept = (json.loads(summary) if summary else {}).get("kept", {})
+    return {
+        key: f"{reason}; "
+        + (f"its version of run {kept[key]} is kept" if key in kept else "nothing stored to keep")
+        for key, reason in reasons.items()
+    }
 
 
 def _nest(rows: list[Any]) -> dict[str, dict[str, int]]:
@@ -100,6 +125,8 @@ def format_summary(summary: Summary) -> str:
         complete = summary.complete_groups.get(res, 0)
         out.append(f"  {res}: {by_level}; {complete} with all six languages")
     if summary.last_run:
-        out.append(f"last run: {summary.last_run[0]}")
+        status = f" ({summary.last_status})" if summary.last_status else ""
+        out.append(f"last run: {summary.last_run[0]}{status}")
         out.append(f"signature: {summary.last_run[1]}")
+        out += [f"not read: {key}: {why}" for key, why in summary.not_read.items()]
     return "\n".join(out)

@@ -20,11 +20,18 @@ from urllib.parse import urlsplit
 
 from corpus.errors import CorpusError
 from corpus.fetch.folder import FolderSource, identify, list_folder
-from corpus.fetch.http import FetchError, HttpResult, UnreachableError, Validators, fetch_url
+from corpus.fetch.http import (
+    FetchError,
+    FetchPolicy,
+    HttpResult,
+    UnreachableError,
+    Validators,
+    fetch_url,
+)
 from corpus.fetch.registry import LanguagePlan, MirrorSource, Registry, Source, Target
 from corpus.fetch.store import FetchRecord, FetchStatus, RawStore
 from corpus.fetch.validate import validate
-from corpus.manifest import read_manifest, read_source_bytes
+from corpus.manifest import check_size, read_manifest, read_source_bytes
 from corpus.model import LANGS, Lang, SourceFile, SourceFormat
 
 #: One attempt-with-retries at one URL; the flow passes a Prefect task, tests a function.
@@ -77,25 +84,35 @@ def read_mirror(
     mirror: MirrorSource,
     resolutions: Sequence[str] | None = None,
     langs: Sequence[Lang] | None = None,
+    policy: FetchPolicy | None = None,
 ) -> list[LanguageResult]:
     """Read the files of a mirror (manifest order), each checked against its sha256.
+
+    Each path must stay inside the mirror folder once symbolic links are resolved, and
+    each file within the policy's size limits (default: :class:`FetchPolicy`'s).
 
     Raises:
         InputError: the manifest itself cannot be read (a file that cannot is a result
             with its reason instead).
     """
     return [
-        _read_local(source, mirror.root, mirror.name)
+        _read_local(source, mirror.root, mirror.name, policy or FetchPolicy())
         for source in read_manifest(mirror.manifest)
         if (resolutions is None or source.resolution in resolutions)
         and (langs is None or source.lang in langs)
     ]
 
 
-def _read_local(source: SourceFile, root: Path, origin: str) -> LanguageResult:
-    """One local file, checked against its sha256: ready to parse, or missing with why."""
+def _read_local(source: SourceFile, root: Path, origin: str, policy: FetchPolicy) -> LanguageResult:
+    """One local file, checked against its sha256: ready to parse, or missing with why.
+
+    Its path must stay inside ``root`` (symbolic links resolved) and its size within the
+    policy's limits.
+    """
     try:
-        data = read_source_bytes(source, root)
+        data = read_source_bytes(
+            source, root, max_bytes=policy.max_bytes, max_text_bytes=policy.max_text_bytes
+        )
     except CorpusError as exc:
         return LanguageResult(source.resolution, source.lang, origin, "missing", reason=str(exc))
     return LanguageResult(source.resolution, source.lang, origin, READ, source, data)
@@ -105,6 +122,7 @@ def read_folder(
     folder: FolderSource,
     resolutions: Sequence[str] | None = None,
     langs: Sequence[Lang] | None = None,
+    policy: FetchPolicy | None = None,
 ) -> list[LanguageResult]:
     """Read the files of a folder without manifest, named by ITU's rule or NAME.LANG.EXT.
 
@@ -123,7 +141,7 @@ def read_folder(
                 )
             )
             continue
-        results.append(_read_local(source, folder.root, folder.name))
+        results.append(_read_local(source, folder.root, folder.name, policy or FetchPolicy()))
     return results
 
 
@@ -135,8 +153,15 @@ class HttpAcquirer:
     without network fails fast for each language.
     """
 
-    def __init__(self, store: RawStore, fetch_one: FetchOne, run_id: str | None = None) -> None:
+    def __init__(
+        self,
+        store: RawStore,
+        fetch_one: FetchOne,
+        run_id: str | None = None,
+        policy: FetchPolicy | None = None,
+    ) -> None:
         self.store = store
+        self.policy = policy or FetchPolicy()
         self.fetch_one = fetch_one
         self.run_id = run_id
         #: host -> why it could not be reached
@@ -277,6 +302,23 @@ class HttpAcquirer:
                 f"but no parser for {target.parser} yet",
                 records=records,
             )
+        try:
+            check_size(
+                len(data),
+                fmt,
+                target.url,
+                max_bytes=self.policy.max_bytes,
+                max_text_bytes=self.policy.max_text_bytes,
+            )
+        except CorpusError as exc:
+            return LanguageResult(
+                resolution=plan.resolution,
+                lang=plan.lang,
+                origin=plan.source.name,
+                status=FetchStatus.FAILED.value,
+                reason=str(exc),
+                records=records,
+            )
         first = self.store.first_stored(sha) or record
         version = f"fetched {first.finished_at:%Y-%m-%dT%H:%M:%SZ}"
         if record.last_modified:
@@ -409,10 +451,10 @@ def _collect(
     run_id: str | None,
 ) -> list[LanguageResult]:
     if isinstance(source, MirrorSource):
-        return read_mirror(source, resolutions, langs)
+        return read_mirror(source, resolutions, langs, registry.policy)
     if isinstance(source, FolderSource):
-        return read_folder(source, resolutions, langs)
-    acquirer = HttpAcquirer(store, fetch, run_id)
+        return read_folder(source, resolutions, langs, registry.policy)
+    acquirer = HttpAcquirer(store, fetch, run_id, registry.policy)
     wanted = list(langs) if langs is not None else list(LANGS)
     results = []
     for resolution in resolutions if resolutions is not None else list(registry.documents):

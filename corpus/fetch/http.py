@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 import httpx
 
 from corpus.errors import CorpusError
+from corpus.manifest import MAX_SOURCE_BYTES, MAX_TEXT_BYTES
 
 #: Said to every server we ask; ``{version}`` becomes the package version.
 DEFAULT_USER_AGENT: Final[str] = (
@@ -45,7 +46,9 @@ class FetchPolicy:
     user_agent: str = DEFAULT_USER_AGENT
     retries: int = 2
     backoff: float = 1.0
-    max_bytes: int = 100 * 1024 * 1024
+    max_bytes: int = MAX_SOURCE_BYTES
+    #: Text sources (HTML, XML, plain text) larger than this are not parsed.
+    max_text_bytes: int = MAX_TEXT_BYTES
 
     def agent(self) -> str:
         """The User-Agent header, with the package version filled in."""

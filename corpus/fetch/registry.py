@@ -385,7 +385,7 @@ def _policy(table: Any, where: str) -> FetchPolicy:
                 raise InputError("[fetch] user_agent must be a string", path=where)
         elif not isinstance(value, int | float) or isinstance(value, bool) or value < 0:
             raise InputError(f"[fetch] {key} must be a number >= 0", path=where)
-        values[key] = int(value) if key in ("retries", "max_bytes") else value
+        values[key] = int(value) if key in ("retries", "max_bytes", "max_text_bytes") else value
     return FetchPolicy(**values)
 
 

@@ -18,17 +18,38 @@ _HTML_SPACE: Final[re.Pattern[str]] = re.compile(r"[ \t\r\n\f]+")
 _ROMAN: Final[frozenset[str]] = frozenset(ROMAN_NUMERALS)
 
 
+#: Control characters no source text holds: C0 controls but tab, line feed, form feed and
+#: carriage return; DEL; C1 controls (UTF-8 ``C2 80``-``C2 9F``, mojibake of a wrong
+#: decoding). A NUL stored in a segment would make the TMX export fail, so they are refused.
+_CONTROL: Final[re.Pattern[bytes]] = re.compile(rb"[\x00-\x08\x0b\x0e-\x1f\x7f]|\xc2[\x80-\x9f]")
+
+
+def check_controls(data: bytes, where: str) -> None:
+    """Refuse bytes holding a control character, naming the first and its byte offset.
+
+    Raises:
+        InputError: a NUL or another control character (see :data:`_CONTROL`).
+    """
+    found = _CONTROL.search(data)
+    if found is not None:
+        char = found.group().decode("utf-8", errors="replace")
+        name = "NUL" if char == "\x00" else f"control character U+{ord(char):04X}"
+        raise InputError(f"{name} at byte {found.start()}; not a text source", path=where)
+
+
 def decode_utf8(data: bytes, source: SourceFile) -> str:
     """Decode strictly: a wrong byte means a wrong file, never something to paper over.
 
     Raises:
         InputError: bytes that are not UTF-8 (with the offset of the first bad byte),
-            or a file that is empty or only whitespace.
+            a control character (with its offset), or a file that is empty or only
+            whitespace.
     """
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise InputError(f"not valid UTF-8 at byte {exc.start}", path=source.path) from None
+    check_controls(data, source.path)
     text = text.removeprefix("\ufeff")
     if not text.strip():
         raise InputError("file is empty", path=source.path)

@@ -14,14 +14,14 @@ so that ``read_tbx(to_tbx(tb)) == tb``.
 
 from __future__ import annotations
 
-import os
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
 
-from corpus.errors import DatabaseError, InputError
+from corpus.errors import InputError
 from corpus.model import LANGS, Lang, is_lang
+from warehouse.output import replacing
 from warehouse.qa.termbase import Concept, Termbase, TermEntry
 
 NS: Final = "urn:iso:std:iso:30042:ed-2"
@@ -178,16 +178,13 @@ def _concept(entry: ET.Element, d: Dialect, where: str) -> Concept:
 
 
 def write_tbx(termbase: Termbase, out: Path | str, version: int = 2) -> None:
-    """Write the termbase as a TBX file, atomically (a temporary file renamed into place).
+    """Write the termbase as a TBX file, atomically and only over a regular file.
+
+    See :func:`warehouse.output.replacing`.
 
     Raises:
-        DatabaseError: the file cannot be written.
+        DatabaseError: the target is not a regular file, or the file cannot be written.
     """
-    out = Path(out)
-    partial = out.with_name(f".{out.name}.partial")
-    try:
-        partial.write_text(to_tbx(termbase, version), encoding="utf-8")
-        os.replace(partial, out)
-    except OSError as exc:
-        partial.unlink(missing_ok=True)
-        raise DatabaseError(f"cannot write the TBX file: {exc}", path=str(out)) from exc
+    text = to_tbx(termbase, version)
+    with replacing(out) as partial:
+        partial.write_text(text, encoding="utf-8")

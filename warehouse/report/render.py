@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -22,8 +21,9 @@ from typing import Final
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
-from corpus.errors import CorpusError, DatabaseError
+from corpus.errors import CorpusError
 from corpus.model import Lang
+from warehouse.output import replacing
 from warehouse.qa.model import SEVERITIES
 from warehouse.report.data import REVIEW_ORDER, RTL, Review, ReviewFinding, ReviewRow, read_review
 from warehouse.report.marks import find_spans, marked_html
@@ -160,7 +160,9 @@ def report_path(db: Path | str, resolution: str) -> Path:
 
 
 def write_review(path: Path | str, resolution: str, out: Path | str) -> Review:
-    """Write the review page of ``resolution`` to ``out`` (atomically) and return its data.
+    """Write the review page of ``resolution`` to ``out`` and return its data.
+
+    Atomically, and only over a regular file (see :func:`warehouse.output.replacing`).
 
     Raises:
         InputError: the database holds no such resolution.
@@ -169,15 +171,8 @@ def write_review(path: Path | str, resolution: str, out: Path | str) -> Review:
     """
     review = read_review(path, resolution)
     html = render_review(review)
-    out = Path(out)
-    partial = out.with_name(f".{out.name}.partial")
-    try:
-        out.parent.mkdir(parents=True, exist_ok=True)
+    with replacing(out) as partial:
         partial.write_text(html, encoding="utf-8")
-        os.replace(partial, out)
-    except OSError as exc:
-        partial.unlink(missing_ok=True)
-        raise DatabaseError(f"cannot write the review page: {exc}", path=str(out)) from exc
     return review
 
 
