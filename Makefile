@@ -4,15 +4,12 @@
 PYTHON ?= $(shell command -v python3.12 || command -v python3.13 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
-DB ?= data/itu-corpus.duckdb
-
-# Offline by construction: no model hub, no telemetry, a patient ephemeral Prefect API.
-export HF_HUB_OFFLINE := 1
-export TRANSFORMERS_OFFLINE := 1
-export PREFECT_SERVER_ANALYTICS_ENABLED := false
-export PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS := 180
-export PREFECT_LOGGING_LEVEL ?= WARNING
-export DO_NOT_TRACK := 1
+# DB=path builds another file than the CLI's default (data/itu-corpus.duckdb).
+DB ?=
+# Offline by construction (no model hub, no telemetry, a patient ephemeral Prefect API):
+# itu-corpus and the tests set corpus/environment.py's variables themselves; the Prefect
+# server of `make serve` gets them from there.
+OFFLINE = $(shell $(BIN)/python -m corpus.environment)
 
 .PHONY: demo test lint typecheck pytest install clean serve browser
 
@@ -29,8 +26,8 @@ $(VENV)/.installed: $(BIN)/python pyproject.toml
 install: $(VENV)/.installed
 
 demo: install
-	$(BIN)/itu-corpus run --db $(DB)
-	$(BIN)/itu-corpus summary --db $(DB)
+	$(BIN)/itu-corpus run $(if $(DB),--db $(DB))
+	$(BIN)/itu-corpus summary $(if $(DB),--db $(DB))
 
 # A local Prefect server on loopback and the scheduled deployment served against it, both
 # stopped by Ctrl-C. UI and API on http://127.0.0.1:$(PREFECT_PORT); state in .prefect/.
@@ -41,7 +38,7 @@ CONFIG ?= $(if $(wildcard itu-corpus.toml),itu-corpus.toml,itu-corpus.toml.examp
 
 serve: install
 	@mkdir -p .prefect
-	@PREFECT_HOME=$(CURDIR)/.prefect $(BIN)/prefect server start --host 127.0.0.1 --port $(PREFECT_PORT) \
+	@env $(OFFLINE) PREFECT_HOME=$(CURDIR)/.prefect $(BIN)/prefect server start --host 127.0.0.1 --port $(PREFECT_PORT) \
 		> .prefect/server.log 2>&1 & server=$$!; \
 	trap 'kill $$server 2>/dev/null' EXIT INT TERM; \
 	echo "Prefect server on http://127.0.0.1:$(PREFECT_PORT) (log: .prefect/server.log)"; \

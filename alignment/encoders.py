@@ -23,6 +23,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from alignment.store import EmbeddingStore
+from corpus.environment import stay_offline
 from corpus.errors import EncoderUnavailableError
 from corpus.progress import progress
 
@@ -124,8 +125,7 @@ class SentenceTransformerEncoder:
                 "models are never downloaded, copy one to this directory first",
                 path=str(path),
             )
-        os.environ.setdefault("HF_HUB_OFFLINE", "1")
-        os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+        stay_offline()
         try:
             from sentence_transformers import SentenceTransformer
 
@@ -171,7 +171,7 @@ class SentenceTransformerEncoder:
 
 def _hub_snapshot(name: str) -> Path | None:
     """The local Hugging Face cache's copy of model ``name``, if it is there (never fetched)."""
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    stay_offline()
     try:
         from huggingface_hub import snapshot_download
     except ImportError:  # pragma: no cover - sentence-transformers depends on it

@@ -9,6 +9,10 @@ from enum import StrEnum
 
 from corpus.model import LANGS, Lang, Level
 
+#: Order in which a language is taken as the pivot of an alignment (the first present in
+#: a unit) and as the reference of a QA comparison.
+PIVOT_ORDER: tuple[Lang, ...] = ("en", "fr", "es", "ru", "ar", "zh")
+
 #: One alignment bead: indices into the first sequence and into the second, in
 #: order. ``([3], [])`` is a 1-0 bead (nothing on the second side), ``([], [4])``
 #: a 0-1 bead.

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
+from alignment.anchors import AnchorWindows, Vocabulary, agreement
 from alignment.bertalign_core import BertalignParams, Windows, align_pair
 from alignment.model import Bead
 from corpus.model import Lang
@@ -76,6 +77,7 @@ def profile_windows(
     windows: Mapping[Lang, Windows],
     scale: Mapping[Lang, float],
     num_overlaps: int,
+    vocabulary: Vocabulary | None = None,
 ) -> Windows:
     """Window vectors of the profile's atoms, from every language that tiles each window.
 
@@ -85,12 +87,22 @@ def profile_windows(
     those runs' window vectors; its length the mean of their lengths, each
     language's lengths scaled to a common unit by ``scale``. A window no
     language tiles gets the normalised sum of its atoms' vectors.
+
+    Given a ``vocabulary`` (and languages with anchors), the window's anchors
+    are the tokens at least half of the languages tiling it carry, so one
+    language's stray number does not become the profile's; a window no language
+    tiles gets the union of its atoms' anchors.
     """
     n, k = profile.n_atoms, num_overlaps
     dim = next(iter(windows.values())).vecs.shape[2]
     vecs = np.zeros((k, n, dim), dtype=np.float32)
     lens = np.zeros((k, n), dtype=np.float64)
     counts = np.zeros((k, n), dtype=np.int64)
+    with_anchors = vocabulary is not None and all(
+        windows[lang].anchors is not None for lang in profile.cover
+    )
+    votes: list[list[dict[int, int]]] = [[{} for _ in range(n)] for _ in range(k)]
+    short_votes = np.zeros(n, dtype=np.int64)
     for lang, spans in profile.cover.items():
         w_lang, factor = windows[lang], scale[lang]
         for last in range(len(spans)):
@@ -102,6 +114,14 @@ def profile_windows(
                 vecs[width, end] += w_lang.vecs[w, last]
                 lens[width, end] += w_lang.lens[w, last] * factor
                 counts[width, end] += 1
+                if with_anchors and w_lang.anchors is not None:
+                    if width == 0 and w == 0:
+                        short_votes[end] += int(w_lang.anchors.short[last])
+                    cell = votes[width][end]
+                    for token in w_lang.anchors.ids[w, last]:
+                        if token < 0:
+                            break
+                        cell[int(token)] = cell.get(int(token), 0) + 1
     norms = np.linalg.norm(vecs, axis=2, keepdims=True)
     norms[norms == 0] = 1.0
     vecs /= norms
@@ -115,12 +135,48 @@ def profile_windows(
             norm = float(np.linalg.norm(span))
             vecs[width, end] = span / norm if norm else span
             lens[width, end] = lens[0, end - width : end + 1].sum()
-    return Windows(vecs=vecs, lens=np.rint(lens).astype(np.int64))
+    anchors = None
+    if with_anchors and vocabulary is not None:
+        short = 2 * short_votes > counts[0]
+        anchors = _profile_anchors(votes, counts, short, vocabulary)
+    return Windows(vecs=vecs, lens=np.rint(lens).astype(np.int64), anchors=anchors)
+
+
+def _profile_anchors(
+    votes: Sequence[Sequence[Mapping[int, int]]],
+    counts: NDArray[np.int64],
+    short: NDArray[np.bool_],
+    vocabulary: Vocabulary,
+) -> AnchorWindows:
+    """Tokens carried by at least half the languages tiling each window (see above).
+
+    An atom is short when most languages whose item is that atom alone have a short item.
+    """
+    k, n = counts.shape
+    sets: list[list[list[int]]] = [[[] for _ in range(n)] for _ in range(k)]
+    for end in range(n):
+        if counts[0, end]:
+            sets[0][end] = sorted(t for t, c in votes[0][end].items() if 2 * c >= counts[0, end])
+    for width in range(1, k):
+        for end in range(width, n):
+            if counts[width, end]:
+                cell, total = votes[width][end], counts[width, end]
+                sets[width][end] = sorted(t for t, c in cell.items() if 2 * c >= total)
+            else:
+                union: set[int] = set()
+                for atom in range(end - width, end + 1):
+                    union.update(sets[0][atom])
+                sets[width][end] = sorted(union)
+    return vocabulary.pack(sets, short.tolist())
 
 
 def scaled(windows: Windows, factor: float) -> Windows:
     """The same windows with lengths in the common unit (see :func:`profile_windows`)."""
-    return Windows(vecs=windows.vecs, lens=np.rint(windows.lens * factor).astype(np.int64))
+    return Windows(
+        vecs=windows.vecs,
+        lens=np.rint(windows.lens * factor).astype(np.int64),
+        anchors=windows.anchors,
+    )
 
 
 def _sub_beads(atoms: Sequence[int], items: Sequence[int]) -> list[Bead]:
@@ -194,45 +250,101 @@ def without(profile: Profile, lang: Lang) -> Profile:
     return Profile(at + 1, cover)
 
 
-def split_absorbed(beads: Sequence[Bead], left: Windows, right: Windows) -> list[Bead]:
+def split_absorbed(
+    beads: Sequence[Bead], left: Windows, right: Windows, anchor_gain: float = 0.0
+) -> list[Bead]:
     """Split m-1 and 1-m beads where one of the m items alone explains the other side.
 
     Bertalign often absorbs an item the other side lacks into a neighbour's bead
     (a 1-0 bead costs the skip penalty, a 2-1 bead only some similarity). Such a
     bead is kept only when the m items joined are more similar to the other
-    side than the best contiguous part of them.
+    side than the best contiguous part of them. With anchors on both sides,
+    their agreement (times ``anchor_gain``) counts in that similarity, so a
+    short label or heading whose number the other side lacks is not absorbed.
     """
     out: list[Bead] = []
     for src, tgt in beads:
         if len(src) >= 2 and len(tgt) == 1:
-            out.extend(_split_one(src, tgt, left, right))
+            out.extend(_split_one(src, tgt, left, right, anchor_gain))
         elif len(tgt) >= 2 and len(src) == 1:
-            out.extend((s, t) for t, s in _split_one(tgt, src, right, left))
+            out.extend((s, t) for t, s in _split_one(tgt, src, right, left, anchor_gain))
         else:
             out.append((src, tgt))
     return out
 
 
-def _split_one(many: list[int], one: list[int], mine: Windows, theirs: Windows) -> list[Bead]:
+def _split_one(
+    many: list[int], one: list[int], mine: Windows, theirs: Windows, anchor_gain: float
+) -> list[Bead]:
     target = theirs.vecs[0, one[0]]
     target_len = float(theirs.lens[0, one[0]])
+    use_anchors = anchor_gain and mine.anchors is not None and theirs.anchors is not None
 
     def score(span: Sequence[int]) -> float:
-        """Similarity, less a penalty for the length disagreement (log ratio)."""
-        sim = float(mine.vecs[len(span) - 1, span[-1]] @ target)
-        length = max(1.0, float(mine.lens[len(span) - 1, span[-1]]))
-        return sim - LENGTH_WEIGHT * abs(float(np.log(length / max(1.0, target_len))))
+        """Similarity, less a penalty for the length disagreement (log ratio), plus anchors."""
+        w, last = len(span) - 1, span[-1]
+        sim = float(mine.vecs[w, last] @ target)
+        length = max(1.0, float(mine.lens[w, last]))
+        sim -= LENGTH_WEIGHT * abs(float(np.log(length / max(1.0, target_len))))
+        if use_anchors and mine.anchors is not None and theirs.anchors is not None:
+            sim += anchor_gain * agreement(
+                mine.anchors.ids[w, last],
+                mine.anchors.weights[w, last],
+                theirs.anchors.ids[0, one[0]],
+                theirs.anchors.weights[0, one[0]],
+            )
+        return sim
 
+    head: list[int] = []
+    tail: list[int] = []
+    if use_anchors and mine.anchors is not None and theirs.anchors is not None:
+        head, many, tail = _short_conflicts(many, one[0], mine.anchors, theirs.anchors)
+    out: list[Bead] = [([i], []) for i in head]
     size = len(many)
     parts = [many[a:b] for a in range(size) for b in range(a + 1, size + 1) if b - a < size]
-    best = max(parts, key=score)
-    if score(best) < score(many) + SPLIT_GAIN:
-        return [(many, one)]
-    return [
-        *(([i], []) for i in many if i < best[0]),
-        (best, one),
-        *(([i], []) for i in many if i > best[-1]),
-    ]
+    best = max(parts, key=score) if parts else many
+    if size < 2 or score(best) < score(many) + SPLIT_GAIN:
+        out.append((many, one))
+    else:
+        out.extend(([i], []) for i in many if i < best[0])
+        out.append((best, one))
+        out.extend(([i], []) for i in many if i > best[-1])
+    out.extend(([i], []) for i in tail)
+    return out
+
+
+def _short_conflicts(
+    many: list[int], one: int, mine: AnchorWindows, theirs: AnchorWindows
+) -> tuple[list[int], list[int], list[int]]:
+    """Short items at either end of ``many`` whose numbers the other side does not have.
+
+    A heading or label (``Article 20``) glued to its neighbour's bead when the
+    other language dropped it: its anchors are all missing from the other side,
+    which has anchors of its own, and the rest of ``many`` shares some of them.
+    Returns the items to split off at the head, the rest, the items at the tail.
+    """
+    target = set(theirs.tokens(0, one))
+    if not target:
+        return [], many, []
+
+    def conflicts(item: int, rest: Sequence[int]) -> bool:
+        mine_tokens = set(mine.tokens(0, item)) - mine.labels
+        rest_tokens = set().union(*(mine.tokens(0, i) for i in rest))
+        return (
+            bool(mine.short[item])
+            and bool(mine_tokens)
+            and not mine_tokens & target
+            and bool(rest_tokens & target)
+        )
+
+    head: list[int] = []
+    tail: list[int] = []
+    rest = list(many)
+    while len(rest) > 1 and conflicts(rest[0], rest[1:]):
+        head.append(rest.pop(0))
+    while len(rest) > 1 and conflicts(rest[-1], rest[:-1]):
+        tail.insert(0, rest.pop())
+    return head, rest, tail
 
 
 #: How much a log length ratio of 1 costs in similarity when a merge is judged.
@@ -249,6 +361,7 @@ def align_profile(
     params: BertalignParams | None = None,
     *,
     rounds: int = 1,
+    vocabulary: Vocabulary | None = None,
 ) -> Profile:
     """Align the languages of ``windows`` progressively, in ``order``, then refine.
 
@@ -258,6 +371,7 @@ def align_profile(
             starts it (the finest-grained language is the best start).
         params: Bertalign's parameters.
         rounds: How many times every language is aligned again to the others.
+        vocabulary: The anchor tokens of the unit, when ``windows`` carry anchors.
     """
     p = params or BertalignParams()
     k = p.max_align - 1
@@ -272,8 +386,9 @@ def align_profile(
             beads: list[Bead] = [([a], []) for a in range(profile.n_atoms)]
             beads += [([], [j]) for j in range(mine.size)]
         else:
-            theirs = profile_windows(profile, windows, scale, k)
-            beads = split_absorbed(align_pair(theirs, mine, p), theirs, mine)
+            theirs = profile_windows(profile, windows, scale, k, vocabulary)
+            gain = p.anchor_gain if vocabulary is not None else 0.0
+            beads = split_absorbed(align_pair(theirs, mine, p), theirs, mine, gain)
         return apply_beads(profile, lang, mine.size, beads)
 
     for lang in order[1:]:

@@ -14,11 +14,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 import numpy as np
 
+from alignment.anchors import Extractor, Vocabulary, extract_anchors, is_short
 from alignment.bertalign_core import (
     BertalignParams,
     embed_windows,
@@ -26,12 +27,9 @@ from alignment.bertalign_core import (
     mean_windows,
 )
 from alignment.encoders import EmbeddingCache
-from alignment.model import Bead, Group, Method, group_id
+from alignment.model import PIVOT_ORDER, Bead, Group, Method, group_id
 from alignment.profile import Profile, align_profile
 from corpus.model import LANGS, Lang, Level, Segment, SegmentedDocument
-
-#: Order in which a pivot is chosen: the first language present in a unit.
-PIVOT_ORDER: tuple[Lang, ...] = ("en", "fr", "es", "ru", "ar", "zh")
 
 Members = dict[Lang, list[Segment]]
 
@@ -192,6 +190,7 @@ class SixWayAligner:
         *,
         windows: WindowMode = "mean",
         rounds: int = 1,
+        anchors: Extractor | bool = True,
     ) -> None:
         """Use ``cache`` for every embedding, so each text is embedded once per run.
 
@@ -200,11 +199,15 @@ class SixWayAligner:
             params: Bertalign's parameters.
             windows: How window vectors are made (see :data:`WindowMode`).
             rounds: Refinement rounds of the profile alignment.
+            anchors: How anchor tokens (numbers, labels, symbols) are read from an
+                item, ``True`` for :func:`alignment.anchors.extract_anchors`,
+                ``False`` to align on the embeddings alone.
         """
         self.cache = cache
         self.params = params or BertalignParams()
         self.windows: WindowMode = windows
         self.rounds = rounds
+        self.anchors: Extractor | None = extract_anchors if anchors is True else (anchors or None)
 
     def align(self, resolution: str, docs: Mapping[Lang, SegmentedDocument]) -> list[Group]:
         """Align all levels of ``docs`` (one document per language) into groups.
@@ -320,7 +323,23 @@ class SixWayAligner:
         overlaps = self.params.max_align - 1
         make = mean_windows if self.windows == "mean" else embed_windows
         windows = {lang: make(list(seqs[lang]), self.cache, overlaps) for lang in order}
-        return align_profile(windows, order, self.params, rounds=self.rounds)
+        if self.anchors is None:
+            return align_profile(windows, order, self.params, rounds=self.rounds)
+        extract = self.anchors
+        items = {lang: [extract(t, lang) for t in seqs[lang]] for lang in order}
+        vocabulary = Vocabulary.of(items)
+        anchored = {
+            lang: replace(
+                windows[lang],
+                anchors=vocabulary.windows(
+                    items[lang], [is_short(t, lang) for t in seqs[lang]], overlaps
+                ),
+            )
+            for lang in order
+        }
+        return align_profile(
+            anchored, order, self.params, rounds=self.rounds, vocabulary=vocabulary
+        )
 
     def _group(
         self,

@@ -10,20 +10,24 @@ thousand keys is one indexed query.
 from __future__ import annotations
 
 import hashlib
+import os
 import sqlite3
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import Final
 
 import numpy as np
 from numpy.typing import NDArray
 
-from corpus.config import DEFAULT_EMBEDDING_CACHE
 from corpus.errors import CorpusError
 
 Vectors = NDArray[np.float32]
 
-#: Where the store lives unless configured otherwise (see :mod:`corpus.config`).
-DEFAULT_CACHE_DIR = DEFAULT_EMBEDDING_CACHE
+#: Where the store lives unless configured otherwise; ``$ITU_CORPUS_EMBEDDING_CACHE`` moves
+#: the default (the tests do, to a temporary directory).
+DEFAULT_CACHE_DIR: Final = Path(
+    os.environ.get("ITU_CORPUS_EMBEDDING_CACHE", "data/cache/embeddings")
+)
 FILE_NAME = "embeddings.sqlite"
 #: SQLite's default limit on host parameters in one statement is 999 or more.
 _CHUNK = 900

@@ -32,6 +32,7 @@ Run: ``.venv/bin/python benchmarks/align_unpc.py [--docs N] [--scaling]``.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import random
 import resource
@@ -39,7 +40,7 @@ import subprocess
 import sys
 import time
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -138,24 +139,31 @@ def build_documents(data: Path, size: int, limit: int | None) -> list[Document]:
     return docs
 
 
-# --- the two systems ----------------------------------------------------------------------
+# --- the systems --------------------------------------------------------------------------
+
+#: One system's result on one document: its beads per pair, strings embedded, seconds.
+Run = tuple[dict[str, list[Bead]], int, float]
 
 
 def run_ours(
-    encoder: SentenceEncoder, docs: Sequence[Document]
-) -> tuple[list[dict[str, list[Bead]]], int, float]:
-    cache = EmbeddingCache(encoder)
-    aligner = SixWayAligner(cache)
-    out = []
-    start = time.perf_counter()
+    encoder: SentenceEncoder,
+    docs: Sequence[Document],
+    *,
+    anchors: bool = True,
+    store: Path | None = None,
+) -> list[Run]:
+    """Our aligner on each document, with a fresh cache (so each run embeds for itself)."""
+    cache = EmbeddingCache(encoder, store)
+    aligner = SixWayAligner(cache, anchors=anchors)
+    out: list[Run] = []
     for doc in docs:
-        out.append(pairwise_beads(aligner.align_sequences(doc.texts), list(LANGS)))
-    return out, cache.encoded, time.perf_counter() - start
+        before, start = cache.encoded, time.perf_counter()
+        beads = pairwise_beads(aligner.align_sequences(doc.texts), list(LANGS))
+        out.append((beads, cache.encoded - before, time.perf_counter() - start))
+    return out
 
 
-def run_stock(
-    encoder: SentenceEncoder, docs: Sequence[Document]
-) -> tuple[list[dict[str, list[Bead]]], int, float]:
+def run_stock(encoder: SentenceEncoder, docs: Sequence[Document]) -> list[Run]:
     import bertalign.aligner
     from bertalign import Bertalign
     from bertalign.encoder import Encoder
@@ -181,17 +189,65 @@ def run_stock(
     # already one sentence per line), so it is bypassed for this benchmark only.
     bertalign.aligner.detect_lang = lambda text: "en"  # type: ignore[attr-defined]
     adapter = StockEncoder(encoder)
-    out: list[dict[str, list[Bead]]] = []
-    start = time.perf_counter()
+    out: list[Run] = []
     for doc in docs:
         result: dict[str, list[Bead]] = {}
+        before, start = adapter.encoded, time.perf_counter()
         for x, y in PAIRS:
             aligner = Bertalign(
                 "\n".join(doc.texts[x]), "\n".join(doc.texts[y]), is_split=True, model=adapter
             )
             result[f"{x}-{y}"] = [(list(a), list(b)) for a, b in aligner.align_sents()]
-        out.append(result)
-    return out, adapter.encoded, time.perf_counter() - start
+        out.append((result, adapter.encoded - before, time.perf_counter() - start))
+    return out
+
+
+class StockCache:
+    """Stock Bertalign's results per document in a JSON file, so it runs once per document.
+
+    Stock Bertalign takes about 4 minutes per pseudo-document on two cores; its
+    result depends only on the document's texts and the encoder, which make the key.
+    """
+
+    def __init__(self, path: Path, encoder: SentenceEncoder) -> None:
+        self.path = path
+        self.encoder = f"{encoder.name}@{encoder.version}"
+        self.runs: dict[str, Any] = (
+            json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+        )
+
+    def key(self, doc: Document) -> str:
+        texts = json.dumps([doc.texts[lang] for lang in LANGS], ensure_ascii=False)
+        return self.encoder + ":" + hashlib.sha256(texts.encode("utf-8")).hexdigest()
+
+    def get(self, doc: Document) -> Run | None:
+        found = self.runs.get(self.key(doc))
+        if found is None:
+            return None
+        beads = {pair: [(list(a), list(b)) for a, b in bs] for pair, bs in found["beads"].items()}
+        return beads, int(found["embedded"]), float(found["seconds"])
+
+    def put(self, doc: Document, run: Run) -> None:
+        beads, embedded, seconds = run
+        self.runs[self.key(doc)] = {"beads": beads, "embedded": embedded, "seconds": seconds}
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.path.write_text(json.dumps(self.runs), encoding="utf-8")
+
+
+def stock_runs(
+    encoder: SentenceEncoder, docs: Sequence[Document], cache: StockCache, mode: str
+) -> dict[int, Run]:
+    """Stock Bertalign's runs by document index: cached, or run now (``mode == "run"``)."""
+    out: dict[int, Run] = {}
+    for n, doc in enumerate(docs):
+        found = cache.get(doc)
+        if found is None and mode == "run":
+            found = run_stock(encoder, [doc])[0]
+            cache.put(doc, found)
+            print(f"stock: document {n} done in {found[2]:.1f}s", flush=True)
+        if found is not None:
+            out[n] = found
+    return out
 
 
 # --- reporting ----------------------------------------------------------------------------
@@ -224,20 +280,13 @@ def describe(docs: Sequence[Document]) -> str:
     )
 
 
-def compare(args: argparse.Namespace) -> None:
-    docs = build_documents(args.data, args.size, args.docs)
-    print(CITATION)
-    print(describe(docs))
-    encoder = load_encoder()
-    encoder.encode(["warm-up"])  # load the weights outside the timed part
-    ours, ours_embedded, ours_time = run_ours(encoder, docs)
-    print(f"ours done in {ours_time:.1f}s", flush=True)
-    stock, stock_embedded, stock_time = run_stock(encoder, docs)
-    print(f"stock done in {stock_time:.1f}s", flush=True)
-    ours_counts, stock_counts = evaluate(docs, ours), evaluate(docs, stock)
+def table(title: str, docs: Sequence[Document], systems: Mapping[str, Sequence[Run]]) -> None:
+    """Strict and lax scores per pair and overall of every system on ``docs``."""
+    counts = {name: evaluate(docs, [r[0] for r in runs]) for name, runs in systems.items()}
     print()
+    print(title)
     header = (
-        f"{'pair':8} {'system':6} {'P strict':>8} {'R strict':>8} {'F1 strict':>9} "
+        f"{'pair':8} {'system':7} {'P strict':>8} {'R strict':>8} {'F1 strict':>9} "
         f"{'P lax':>7} {'R lax':>7} {'F1 lax':>7}"
     )
     print(header)
@@ -246,28 +295,58 @@ def compare(args: argparse.Namespace) -> None:
     def row(name: str, system: str, c: Counts) -> None:
         s = scores(c)
         print(
-            f"{name:8} {system:6} {s.precision_strict:8.4f} {s.recall_strict:8.4f} "
+            f"{name:8} {system:7} {s.precision_strict:8.4f} {s.recall_strict:8.4f} "
             f"{s.f1_strict:9.4f} {s.precision_lax:7.4f} {s.recall_lax:7.4f} {s.f1_lax:7.4f}"
         )
 
-    for pair in ours_counts:
-        row(pair, "ours", ours_counts[pair])
-        row(pair, "stock", stock_counts[pair])
-    total_ours = sum(ours_counts.values(), Counts())
-    total_stock = sum(stock_counts.values(), Counts())
-    row("overall", "ours", total_ours)
-    row("overall", "stock", total_stock)
-    worst = min(ours_counts, key=lambda p: scores(ours_counts[p]).f1_strict)
-    print()
-    print(f"worst pair (ours): {worst} strict F1 {scores(ours_counts[worst]).f1_strict:.4f}")
-    print(
-        f"strings embedded: ours {ours_embedded}, stock {stock_embedded}, "
-        f"ratio {ours_embedded / stock_embedded:.4f}"
-    )
-    print(
-        f"alignment wall time (15 pairs, embedding included): ours {ours_time:.1f}s, "
-        f"stock {stock_time:.1f}s, ratio {ours_time / stock_time:.4f}"
-    )
+    for x, y in PAIRS:
+        for system, per_pair in counts.items():
+            row(f"{x}-{y}", system, per_pair[f"{x}-{y}"])
+    for system, per_pair in counts.items():
+        row("overall", system, sum(per_pair.values(), Counts()))
+    for system, per_pair in counts.items():
+        worst = min(per_pair, key=lambda p: scores(per_pair[p]).f1_strict)
+        print(f"worst pair ({system}): {worst} strict F1 {scores(per_pair[worst]).f1_strict:.4f}")
+    if "stock" in counts:
+        for system in (s for s in counts if s != "stock"):
+            behind = [
+                p
+                for p in counts[system]
+                if scores(counts[system][p]).f1_strict <= scores(counts["stock"][p]).f1_strict
+            ]
+            print(f"pairs where {system} is not ahead of stock: {', '.join(behind) or 'none'}")
+    for system, runs in systems.items():
+        print(
+            f"{system}: {sum(r[1] for r in runs)} strings embedded, "
+            f"{sum(r[2] for r in runs):.1f}s (15 pairs, embedding included)"
+        )
+    if "stock" in systems:
+        stock_time = sum(r[2] for r in systems["stock"])
+        for system in (s for s in systems if s != "stock"):
+            ratio = sum(r[2] for r in systems[system]) / stock_time
+            print(f"time ratio {system} / stock: {ratio:.4f}")
+
+
+def compare(args: argparse.Namespace) -> None:
+    docs = build_documents(args.data, args.size, args.docs)[args.skip :]
+    print(CITATION)
+    print(f"documents {args.skip}..{args.skip + len(docs) - 1}: " + describe(docs))
+    encoder = load_encoder()
+    encoder.encode(["warm-up"])  # load the weights outside the timed part
+    systems: dict[str, list[Run]] = {}
+    for name, anchors in (("plain", False), ("anchors", True)):
+        systems[name] = run_ours(encoder, docs, anchors=anchors, store=args.store)
+        print(f"{name} done in {sum(r[2] for r in systems[name]):.1f}s", flush=True)
+    stock: dict[int, Run] = {}
+    if args.stock != "none":
+        stock = stock_runs(encoder, docs, StockCache(args.stock_cache, encoder), args.stock)
+    table(f"all {len(docs)} documents", docs, systems)
+    if stock:
+        have = sorted(stock)
+        names = ", ".join(str(args.skip + n) for n in have)
+        sub = {name: [runs[n] for n in have] for name, runs in systems.items()}
+        sub["stock"] = [stock[n] for n in have]
+        table(f"documents with a stock Bertalign result ({names})", [docs[n] for n in have], sub)
     print(CITATION)
 
 
@@ -281,8 +360,8 @@ def scale_one(args: argparse.Namespace) -> None:
     doc = Document(originals, f"{SEED}:scaling:{args.scale_one}")
     encoder = load_encoder()
     encoder.encode(["warm-up"])
-    ours, embedded, seconds = run_ours(encoder, [doc])
-    f1 = scores(sum(evaluate([doc], ours).values(), Counts())).f1_strict
+    beads, embedded, seconds = run_ours(encoder, [doc])[0]
+    f1 = scores(sum(evaluate([doc], [beads]).values(), Counts())).f1_strict
     peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     print(
         json.dumps(
@@ -324,6 +403,26 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--data", type=Path, default=ROOT.parent / "shared/eval/unpc-devset")
     parser.add_argument("--size", type=int, default=200, help="sentences per pseudo-document")
     parser.add_argument("--docs", type=int, default=None, help="only the first N pseudo-documents")
+    parser.add_argument("--skip", type=int, default=0, help="leave out the first K documents")
+    parser.add_argument(
+        "--stock",
+        choices=("run", "cached", "none"),
+        default="run",
+        help="stock Bertalign: run it where no cached result exists, use cached results only, "
+        "or leave it out",
+    )
+    parser.add_argument(
+        "--stock-cache",
+        type=Path,
+        default=ROOT / "data/cache/unpc_stock.json",
+        help="where stock Bertalign's results are kept per document",
+    )
+    parser.add_argument(
+        "--store",
+        type=Path,
+        default=None,
+        help="embedding store for our aligner (then re-runs embed nothing and time less)",
+    )
     parser.add_argument("--scaling", action="store_true", help="time and memory at several sizes")
     parser.add_argument("--sizes", type=int, nargs="+", default=[500, 1000, 2000, 4000])
     parser.add_argument("--scale-one", type=int, default=None, help=argparse.SUPPRESS)

@@ -4,7 +4,7 @@ Usage: ``.venv/bin/python benchmarks/qa_defects.py [--keep DIR] [--reuse]``
 
 1. Copies the six UDHR files (and Resolution 130, for the clean run) into a temporary
    folder with a manifest of their own.
-2. Builds two databases with ``itu-corpus run --manifest …``: the clean copy (UDHR and
+2. Builds two databases with the plain pipeline (``flows.pipeline.build``): the clean copy (UDHR and
    Resolution 130) and the UDHR with defects injected: changed numbers, dropped
    paragraphs, avoided or swapped terms, inconsistent repeats, text left in another
    language, truncations, glued revision residue and typography slips, several of each,
@@ -17,8 +17,8 @@ Usage: ``.venv/bin/python benchmarks/qa_defects.py [--keep DIR] [--reuse]``
 4. Copies the five Word files of ITU-T E.119 from ``../shared/corpus/itu-t-e119`` into
    the temporary folder (never into the repository), injects a changed number and a
    changed date, a dropped clause, an avoided term, an untranslated paragraph and a
-   glued revision number, each in another language, builds them with ``itu-corpus run
-   --source`` and prints what was found (skipped when the shared folder is absent).
+   glued revision number, each in another language, builds them with the plain pipeline
+   and prints what was found (skipped when the shared folder is absent).
 
 Exit status 0 when every injected defect is found and the clean UDHR has no error.
 """
@@ -30,8 +30,6 @@ import hashlib
 import random
 import re
 import shutil
-import subprocess
-import sys
 import tempfile
 import tomllib
 from collections import Counter
@@ -42,6 +40,8 @@ from pathlib import Path
 from e119_defects import E119_FOLDER, write_injected
 
 from corpus.manifest import BUNDLED_SOURCES
+from flows.config import RunConfig
+from flows.pipeline import build as build_corpus
 from warehouse.qa.model import Finding, QAGroup
 from warehouse.qa.registry import CHECKS
 from warehouse.qa.run import mine_terms, read_groups, run_checks
@@ -301,16 +301,9 @@ def _toml(value: object) -> str:
     return '"' + str(value).replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def build(manifest: Path, db: Path, option: str = "--manifest") -> list[QAGroup]:
-    exe = Path(sys.executable).parent / "itu-corpus"
-    done = subprocess.run(
-        [str(exe), "run", "--db", str(db), option, str(manifest)],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if done.returncode != 0:
-        raise SystemExit(f"itu-corpus run failed on {manifest}:\n{done.stderr[-2000:]}")
+def build(source: Path, db: Path) -> list[QAGroup]:
+    """Build ``db`` from a mirror folder or manifest with the plain pipeline; its groups."""
+    build_corpus(RunConfig(db=db, source=str(source)))
     return read_groups(db)
 
 
@@ -322,7 +315,7 @@ def e119_recall(work: Path, reuse: bool) -> bool:
     folder = work / "e119-defects" / "itu-t-e119"
     defects = write_injected(folder)
     db = work / "e119-defects.duckdb"
-    groups = read_groups(db) if reuse and db.exists() else build(folder, db, "--source")
+    groups = read_groups(db) if reuse and db.exists() else build(folder, db)
     by_id = {g.group_id: g for g in groups}
     findings = run_checks(groups)
     print("E.119 with injected defects:")

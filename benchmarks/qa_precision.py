@@ -2,8 +2,8 @@
 
 Usage: ``.venv/bin/python benchmarks/qa_precision.py [--keep DIR] [--reuse] [--no-recall]``
 
-1. Builds two warehouses with ``itu-corpus run``: the bundled snapshot (the UDHR and
-   Resolution 130) and ITU-T E.119 in five languages, read from
+1. Builds two warehouses with the plain pipeline (``flows.pipeline.build``): the bundled
+   snapshot (the UDHR and Resolution 130) and ITU-T E.119 in five languages, read from
    ``../shared/corpus/itu-t-e119`` where it lies (never copied; skipped with a message
    when that folder is absent).
 2. Runs every registered check and identifies each finding stably: check, rule,
@@ -23,8 +23,6 @@ from __future__ import annotations
 import argparse
 import hashlib
 import re
-import subprocess
-import sys
 import tempfile
 import tomllib
 from collections import Counter, defaultdict
@@ -34,6 +32,8 @@ from pathlib import Path
 
 from e119_defects import E119_FOLDER
 
+from flows.config import RunConfig
+from flows.pipeline import build as build_corpus
 from warehouse.qa.model import SEVERITIES, Finding, QAGroup
 from warehouse.qa.registry import CHECKS
 from warehouse.qa.run import read_groups, run_checks
@@ -107,13 +107,9 @@ def read_labels(path: Path = LABELS) -> dict[FindingId, Label]:
     return out
 
 
-def build(db: Path, *args: str) -> None:
-    exe = Path(sys.executable).parent / "itu-corpus"
-    done = subprocess.run(
-        [str(exe), "run", "--db", str(db), *args], capture_output=True, text=True, check=False
-    )
-    if done.returncode != 0:
-        raise SystemExit(f"itu-corpus run {' '.join(args)} failed:\n{done.stderr[-2000:]}")
+def build(db: Path, source: str = "snapshot") -> None:
+    """Build ``db`` from ``source`` with the plain pipeline."""
+    build_corpus(RunConfig(db=db, source=source))
 
 
 def findings_of(db: Path) -> list[tuple[Finding, FindingId]]:
@@ -205,7 +201,7 @@ def main(argv: list[str] | None = None) -> int:
     e119_docs: set[str] = set()
     if E119_FOLDER.is_dir():
         if not (args.reuse and e119.exists()):
-            build(e119, "--source", str(E119_FOLDER))
+            build(e119, str(E119_FOLDER))
         e119_found = findings_of(e119)
         e119_docs = {fid.doc for _, fid in e119_found}
         found += e119_found

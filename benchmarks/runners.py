@@ -11,6 +11,7 @@ embed everything.
     .venv/bin/python benchmarks/runners.py [--copies 3] [--langs en,fr] [--workers 2]
 """
 
+# ruff: noqa: E402 - the environment is set before Prefect is imported
 from __future__ import annotations
 
 import argparse
@@ -24,17 +25,16 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
-os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
-os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
-os.environ.setdefault("DO_NOT_TRACK", "1")
+from corpus.environment import stay_offline
+
+stay_offline()
 os.environ.setdefault("DASK_LOGGING__DISTRIBUTED", "error")
-os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "180")
 
 from prefect.testing.utilities import prefect_test_harness
 
 from corpus.manifest import BUNDLED_SOURCES
-from flows.build_corpus import build_corpus
-from flows.runners import make_task_runner
+from flows.build_corpus import run_flow
+from flows.config import RunConfig
 from warehouse.db import query
 
 #: What is compared: every user view and table that a run fills, without run ids.
@@ -66,11 +66,15 @@ def write_mirror(root: Path, copies: int, langs: list[str]) -> Path:
 
 
 def build(manifest: Path, db: Path, runner: str, workers: int) -> tuple[float, Any]:
-    flow = build_corpus.with_options(
-        task_runner=make_task_runner(runner, dask_workers=workers if runner == "dask" else None)
+    config = RunConfig(
+        db=db,
+        source=str(manifest),
+        embedding_cache=None,
+        runner=runner,
+        dask_workers=workers if runner == "dask" else None,
     )
     started = time.perf_counter()
-    report = flow(db=db, manifest=manifest, cache_dir=None)
+    report = run_flow(config)
     return time.perf_counter() - started, report
 
 

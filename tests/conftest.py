@@ -8,12 +8,10 @@ import shutil
 import socket
 import tempfile
 
+from corpus.environment import stay_offline
+
 # Before anything imports Prefect or a model library: stay offline and quiet.
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
-os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
-os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "180")
-os.environ.setdefault("DO_NOT_TRACK", "1")
+stay_offline()
 # Runs that use the default embedding store write it here, not into the checkout: one
 # store per test session, empty at its start, as on a fresh clone.
 os.environ["ITU_CORPUS_EMBEDDING_CACHE"] = tempfile.mkdtemp(prefix="itu-corpus-embeddings-")
@@ -101,31 +99,32 @@ def closed_port() -> int:
 
 @pytest.fixture(scope="session")
 def e119_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """ITU-T E.119 in five languages, built once by ``itu-corpus run --source DIR``.
+    """ITU-T E.119 in five languages, built once by the plain pipeline from a folder.
 
     The pipeline runs over a temporary copy of ``../shared/corpus/itu-t-e119`` (a folder
     of ITU's Word files without a manifest) into a real DuckDB file, whose path this
     returns; tests only read it. Skipped when ``../shared`` is absent.
     """
-    from prefect.testing.utilities import prefect_test_harness
-
-    from flows.cli import main
+    from flows.config import RunConfig
+    from flows.pipeline import build
 
     folder = tmp_path_factory.mktemp("e119") / "itu-t-e119"
     shutil.copytree(shared_corpus("itu-t-e119"), folder)
     db = folder.parent / "e119.duckdb"
-    with prefect_test_harness(server_startup_timeout=180):
-        status = main(["run", "--source", str(folder), "--db", str(db)])
-    assert status == 0, f"itu-corpus run --source {folder} failed with status {status}"
+    report = build(RunConfig(db=db, source=str(folder)))
+    assert report.documents == 5, f"the pipeline read {report.documents} documents of {folder}"
     return db
 
 
 @pytest.fixture(scope="session")
 def qa_corpus_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The bundled corpus loaded into a real DuckDB file, with the QA findings stored.
+    """The bundled corpus built by the plain pipeline (no Prefect), QA findings included.
 
-    Shared by the session: tests only read it.
+    Shared by the session: tests only read it (or copy it).
     """
-    from tests.warehouse_corpus import load_real_corpus
+    from flows.config import RunConfig
+    from flows.pipeline import build
 
-    return load_real_corpus(tmp_path_factory.mktemp("qa-corpus") / "corpus.duckdb", qa=True)
+    path = tmp_path_factory.mktemp("qa-corpus") / "corpus.duckdb"
+    build(RunConfig(db=path))
+    return path

@@ -19,6 +19,7 @@ from prefect.testing.utilities import prefect_test_harness
 from corpus.manifest import BUNDLED_SOURCES
 from flows.build_corpus import build_corpus
 from flows.cli import main
+from flows.config import RunConfig
 from warehouse.changes import clause_changes, format_changes
 from warehouse.db import query
 
@@ -48,9 +49,10 @@ def revised(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, An
     shutil.copytree(BUNDLED_SOURCES, mirror)
     db, cache = tmp / "corpus.duckdb", tmp / "embeddings"
     with prefect_test_harness(server_startup_timeout=180):
-        first = build_corpus(db=db, manifest=mirror / "manifest.toml", cache_dir=cache)
+        config = RunConfig(db=db, source=str(mirror / "manifest.toml"), embedding_cache=cache)
+        first = build_corpus(config)
         revise(mirror, "udhr/fra.html", OLD, NEW)
-        second = build_corpus(db=db, manifest=mirror / "manifest.toml", cache_dir=cache)
+        second = build_corpus(config)
         yield db, first, second
 
 

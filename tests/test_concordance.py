@@ -8,15 +8,15 @@ import pytest
 
 from corpus.model import Level
 from flows.cli import main
-from tests.warehouse_corpus import load_real_corpus
 from warehouse import search
 from warehouse.db import query
 from warehouse.search import concordance, index_body, query_body
 
 
 @pytest.fixture(scope="module")
-def corpus_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return load_real_corpus(tmp_path_factory.mktemp("concordance") / "corpus.duckdb")
+def corpus_db(qa_corpus_db: Path) -> Path:
+    """The session's bundled corpus, built by the plain pipeline."""
+    return qa_corpus_db
 
 
 def ids(result: search.Concordance) -> list[str]:

@@ -18,6 +18,7 @@ from corpus.fetch.store import FetchStatus, RawStore, read_fetch_log
 from corpus.model import LANGS
 from flows.build_corpus import build_corpus
 from flows.cli import main
+from flows.config import RunConfig
 from flows.fetch import fetch_sources
 from tests.test_fetch import (
     DOCX,
@@ -39,6 +40,13 @@ def prefect_api() -> Iterator[None]:
         yield
 
 
+def fetch_config(sources_config: Path, raw: Path) -> RunConfig:
+    """Fetch the UDHR from the test server's source into ``raw``."""
+    return RunConfig(
+        source="test", resolutions=("udhr",), raw_store=raw, sources_config=sources_config
+    )
+
+
 def serve_udhr(srv: LoopbackServer) -> None:
     """The six UDHR pages, with validators, as a well-behaved server gives them."""
     for lang in LANGS:
@@ -55,8 +63,8 @@ def test_fetching_twice_downloads_each_file_once(
     serve_udhr(srv)
     cfg = config(tmp_path, base, HTML_CAND)
     raw = tmp_path / "raw"
-    first = fetch_sources(source="test", resolutions=["udhr"], raw_store=raw, sources_config=cfg)
-    second = fetch_sources(source="test", resolutions=["udhr"], raw_store=raw, sources_config=cfg)
+    first = fetch_sources(fetch_config(cfg, raw))
+    second = fetch_sources(fetch_config(cfg, raw))
     assert {r.key: r.status for r in first.results} == {f"udhr:{x}": "downloaded" for x in LANGS}
     assert {r.key: r.status for r in second.results} == {f"udhr:{x}": "unchanged" for x in LANGS}
     assert [r.data for r in second.results] == [udhr(x) for x in LANGS]  # from the store
@@ -82,9 +90,7 @@ def test_each_failure_ends_as_described_and_nothing_stored_is_lost(
         encoding="utf-8",
     )
     raw = tmp_path / "raw"
-    good = fetch_sources(
-        source="test", resolutions=["udhr"], raw_store=raw, sources_config=cfg_path
-    )
+    good = fetch_sources(fetch_config(cfg_path, raw))
     assert all(r.ok for r in good.results)
     store = RawStore(raw)
     kept = {sha: store.read(sha) for sha in (r.sha256 for r in read_fetch_log(raw)) if sha}
@@ -101,9 +107,7 @@ def test_each_failure_ends_as_described_and_nothing_stored_is_lost(
     srv.serve("/udhr/ru.docx", Answer(body=b"<!DOCTYPE html><html><body>Login</body></html>"))
     srv.serve("/udhr/zh.docx", Answer(body=DOCX[:700], content_type=DOCX_TYPE))
     started = time.monotonic()
-    again = fetch_sources(
-        source="test", resolutions=["udhr"], raw_store=raw, sources_config=cfg_path
-    )
+    again = fetch_sources(fetch_config(cfg_path, raw))
     assert time.monotonic() - started < 30
     by = {r.lang: r for r in again.results}
     steps = {
@@ -212,12 +216,14 @@ def test_build_corpus_from_fetched_pages(
     cfg = config(tmp_path, base, HTML_CAND)
     db = tmp_path / "h.duckdb"
     report = build_corpus(
-        db=db,
-        source="test",
-        resolutions=["udhr"],
-        languages=["en", "fr", "zh"],
-        raw_store=tmp_path / "raw",
-        sources_config=cfg,
+        RunConfig(
+            db=db,
+            source="test",
+            resolutions=("udhr",),
+            languages=("en", "fr", "zh"),
+            raw_store=tmp_path / "raw",
+            sources_config=cfg,
+        )
     )
     assert report.missing == {} and report.documents == 3
     assert report.statuses == {

@@ -16,6 +16,7 @@ import pytest
 from prefect.testing.utilities import prefect_test_harness
 
 from flows.build_corpus import build_corpus
+from flows.config import RunConfig
 from warehouse.changes import LoadedDocument, SourceState, loaded_documents, plan_skips
 from warehouse.db import query
 
@@ -30,7 +31,7 @@ def two_runs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, l
     with prefect_test_harness(server_startup_timeout=180):
         for _ in range(2):
             started = time.perf_counter()
-            report = build_corpus(db=db, cache_dir=cache)
+            report = build_corpus(RunConfig(db=db, embedding_cache=cache))
             out.append((report, time.perf_counter() - started))
         yield db, out
 

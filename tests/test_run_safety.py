@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -13,7 +14,6 @@ from pathlib import Path
 import pytest
 
 from corpus.errors import DatabaseError
-from tests.warehouse_corpus import load_real_corpus
 from warehouse.db import query
 from warehouse.publish import run_lock, run_lock_path
 
@@ -95,26 +95,27 @@ load.load_run(Path(sys.argv[1]), run_record("run-2"), all_documents(), all_group
 """
 
 
-def latest_run_and_findings(db: Path) -> tuple[str, int]:
-    [(run_id, findings)] = query(
+def runs_and_findings(db: Path) -> dict[str, int]:
+    """Every run of the database with the number of QA findings stored for it."""
+    rows = query(
         db,
         """SELECT r.run_id, (SELECT count(*) FROM qa_findings AS f WHERE f.run_id = r.run_id)
-           FROM runs AS r ORDER BY r.started_at DESC LIMIT 1""",
+           FROM runs AS r""",
     )[1]
-    return str(run_id), int(findings)
+    return {str(run_id): int(n) for run_id, n in rows}
 
 
 @pytest.mark.parametrize(
-    ("point", "latest"),
-    [("load", "run-real"), ("qa", "run-real"), ("swap", "run-real"), ("after", "run-2")],
+    ("point", "published"), [("load", False), ("qa", False), ("swap", False), ("after", True)]
 )
-def test_a_kill_at_any_point_leaves_the_latest_run_with_its_findings(
-    tmp_path: Path, point: str, latest: str
+def test_a_kill_at_any_point_leaves_every_run_with_its_findings(
+    qa_corpus_db: Path, tmp_path: Path, point: str, published: bool
 ) -> None:
-    """The bundled corpus with its findings, then a run killed at ``point``."""
-    db = load_real_corpus(tmp_path / "corpus.duckdb", qa=True)
-    run_id, findings = latest_run_and_findings(db)
-    assert run_id == "run-real" and findings > 0
+    """The bundled corpus with its findings, then a second run killed at ``point``."""
+    db = tmp_path / "corpus.duckdb"
+    shutil.copyfile(qa_corpus_db, db)
+    before = runs_and_findings(db)
+    assert len(before) == 1 and all(n > 0 for n in before.values())
     writer = subprocess.Popen(
         [sys.executable, "-c", KILLED_WRITER, str(db), point],
         cwd=ROOT,
@@ -132,8 +133,10 @@ def test_a_kill_at_any_point_leaves_the_latest_run_with_its_findings(
         writer.wait(timeout=30)
     finally:
         writer.kill()
-    run_id, now = latest_run_and_findings(db)
-    assert run_id == latest
-    assert now == findings if latest == "run-real" else now > 0  # run-2: checked, then swapped
+    after = runs_and_findings(db)
+    if published:  # checked on the staged copy, then swapped in with the load
+        assert after.keys() == {*before, "run-2"} and after["run-2"] > 0
+    else:
+        assert after == before
     with run_lock(db):  # the kernel released the dead writer's locks
         pass

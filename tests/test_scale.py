@@ -18,10 +18,10 @@ from types import ModuleType
 from typing import Any
 
 import pytest
-from prefect.testing.utilities import prefect_test_harness
 
-from flows.build_corpus import build_corpus
 from flows.cli import main
+from flows.config import RunConfig
+from flows.pipeline import build
 from warehouse.db import query
 
 pytestmark = pytest.mark.slow
@@ -65,13 +65,13 @@ def builds(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]
     first = mirror.manifest("2", 2)
     final = mirror.manifest("3-changed", 3, change=(0, "fr"))
     inc, scratch = tmp / "incremental.duckdb", tmp / "scratch.duckdb"
-    with prefect_test_harness(server_startup_timeout=180):
-        runs = [
-            build_corpus(db=inc, manifest=first, cache_dir=tmp / "cache"),
-            build_corpus(db=inc, manifest=final, cache_dir=tmp / "cache"),
-            build_corpus(db=inc, manifest=final, cache_dir=tmp / "cache"),
-        ]
-        build_corpus(db=scratch, manifest=final, cache_dir=None)
+    cache = tmp / "cache"
+    runs = [  # the plain pipeline: what is compared is the warehouse, not the orchestration
+        build(RunConfig(db=inc, source=str(first), embedding_cache=cache)),
+        build(RunConfig(db=inc, source=str(final), embedding_cache=cache)),
+        build(RunConfig(db=inc, source=str(final), embedding_cache=cache)),
+    ]
+    build(RunConfig(db=scratch, source=str(final), embedding_cache=None))
     yield {"inc": inc, "scratch": scratch, "runs": runs}
 
 

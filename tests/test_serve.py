@@ -20,15 +20,19 @@ from typing import Any
 
 import httpx
 import pytest
+from prefect.testing.utilities import prefect_test_harness
 
-from corpus.config import ConfigError, load_config
+from flows.config import ConfigError, RunConfig, load_config
+from flows.pipeline import build
 from flows.runners import RunnerError, make_task_runner
-from flows.serve import make_deployment
+from flows.serve import corpus_schedule, make_deployment
 from warehouse.db import query
 
 pytestmark = pytest.mark.slow
 
 ROOT = Path(__file__).resolve().parents[1]
+#: The run of test_a_scheduled_run_can_rebuild_everything, incremental this time.
+KEEP = {"resolutions": ["udhr"], "languages": ["en", "fr"], "embedding_cache": ""}
 BIN = Path(sys.executable).parent
 
 
@@ -112,7 +116,7 @@ def test_the_schedule_runs_the_served_deployment(
         .replace('name = "weekly"', 'name = "test"'),
         encoding="utf-8",
     )
-    assert load_config(config).languages == ("en", "fr")
+    assert load_config(config).run.languages == ("en", "fr")
     log = (tmp_path / "serve.log").open("wb")
     # Due every minute: the server's scheduler creates the run, not this test.
     served = subprocess.Popen(
@@ -136,7 +140,7 @@ def test_the_schedule_runs_the_served_deployment(
             [served],
         )
         assert [s["schedule"]["cron"] for s in deployment["schedules"]] == ["* * * * *"]
-        assert deployment["parameters"]["languages"] == ["en", "fr"]
+        assert deployment["parameters"]["config"]["languages"] == ["en", "fr"]
 
         def completed() -> dict[str, Any] | None:
             runs = httpx.post(
@@ -164,30 +168,38 @@ def test_the_schedule_runs_the_served_deployment(
 
 def test_the_example_config_reads_as_the_defaults() -> None:
     config = load_config(ROOT / "itu-corpus.toml.example")
-    assert config.cron == "0 6 * * 1" and config.name == "weekly"
-    assert config.flow_parameters() == {
+    assert (config.schedule.cron, config.schedule.name) == ("0 6 * * 1", "weekly")
+    assert config.run.to_json() == {
         "db": "data/itu-corpus.duckdb",
         "source": "snapshot",
         "fallback": None,
         "resolutions": ["udhr", "130"],
         "languages": ["ar", "en", "es", "fr", "ru", "zh"],
         "encoder": "usem3",
-        "cache_dir": "data/cache/embeddings",
+        "embedding_cache": "data/cache/embeddings",
         "raw_store": None,
         "sources_config": None,
+        "incremental": True,
         "runner": "thread",
         "dask_address": None,
         "dask_workers": None,
     }
+    assert config.run == RunConfig(
+        resolutions=("udhr", "130"),
+        languages=("ar", "en", "es", "fr", "ru", "zh"),
+        embedding_cache=Path("data/cache/embeddings"),  # the tests move the default
+    )
+    assert RunConfig.from_values(config.run.to_json()) == config.run
 
 
 @pytest.mark.parametrize(
     ("text", "message"),
     [
         ("[run]\nlanguage = ['en']\n", "unknown key 'language' in [run]"),
-        ("[run]\nlanguages = ['en', 'de']\n", "unknown language code 'de'"),
-        ("[runner]\nkind = 'ray'\n", "unknown runner 'ray'; use thread or dask"),
-        ("[runner]\ndask_workers = 0\n", "dask_workers must be a positive integer"),
+        ("[run]\nlanguages = ['en', 'de']\n", "languages: unknown language code 'de'"),
+        ("[run]\nincremental = 'no'\n", "incremental: must be true or false"),
+        ("[runner]\nkind = 'ray'\n", "runner: unknown runner 'ray'; use thread or dask"),
+        ("[runner]\ndask_workers = 0\n", "dask_workers: must be a positive integer"),
         ("[schedules]\n", "unknown table [schedules]"),
         ("[run\n", "not valid TOML"),
     ],
@@ -211,8 +223,32 @@ def test_the_deployment_carries_the_config_and_the_cron(tmp_path: Path) -> None:
     assert deployment.name == "nightly"
     assert deployment.entrypoint == "flows.serve.corpus_schedule"
     assert [s.schedule.cron for s in deployment.schedules] == ["0 2 * * *"]  # type: ignore[union-attr]
-    assert deployment.parameters["runner"] == "dask"
-    assert deployment.parameters["resolutions"] == ["udhr"]
+    assert deployment.parameters["config"]["runner"] == "dask"
+    assert deployment.parameters["config"]["resolutions"] == ["udhr"]
+    assert deployment.parameters["config"]["incremental"] is True
+
+
+def test_a_scheduled_run_can_rebuild_everything(tmp_path: Path) -> None:
+    """``incremental = false`` in the file: the deployment's run rebuilds unchanged sources."""
+    path = tmp_path / "full.toml"
+    db = tmp_path / "corpus.duckdb"
+    path.write_text(
+        f"[run]\ndb = '{db}'\nresolutions = ['udhr']\nlanguages = ['en', 'fr']\n"
+        "embedding_cache = ''\nincremental = false\n[schedule]\nname = 'full'\n",
+        encoding="utf-8",
+    )
+    config = load_config(path)
+    assert make_deployment(config).parameters["config"]["incremental"] is False
+    first = build(config.run)  # the plain pipeline loads the corpus once
+    assert first.documents == 2
+    with prefect_test_harness(server_startup_timeout=180):
+        # What the served deployment runs, with the parameters it stores (JSON).
+        summary = corpus_schedule(RunConfig.from_values(config.run.to_json()))
+        incremental = corpus_schedule(RunConfig.from_values({"db": str(db), **KEEP}))
+    assert summary["skipped"] == {} and summary["documents"] == 2
+    assert list(incremental["skipped"]) == ["udhr"] and incremental["documents"] == 0
+    runs = query(db, "SELECT count(*) FROM runs")[1]
+    assert runs == [(3,)]
 
 
 def test_runner_options() -> None:

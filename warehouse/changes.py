@@ -16,18 +16,33 @@ Two questions a scheduled run asks of the warehouse:
 
 from __future__ import annotations
 
-import json
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Final
+from typing import Final, Literal
+
+import duckdb
 
 from corpus.errors import DatabaseError
+from corpus.model import Level
 from warehouse.db import query
+from warehouse.display import clip
+from warehouse.runs import RunSignature, RunSummary
 from warehouse.summary import not_read
 
-_MAX_ALIGN: Final = re.compile(r"(?:^|\|)ma:(\d+)(?:\||$)")
+#: What a run did to a segment it kept: gave it its first text, or a new one.
+SegmentChange = Literal["added", "changed"]
+
+#: The segments run $1 added or changed: the versions it opened (a lookup on
+#: ``segment_versions_from_run``), ``changed`` when it closed an earlier one.
+RUN_CHANGES_SQL: Final = """
+SELECT n.segment_id,
+       CASE WHEN EXISTS (SELECT 1 FROM segment_versions AS o
+                         WHERE o.segment_id = n.segment_id AND o.valid_to_run = n.valid_from_run)
+            THEN 'changed' ELSE 'added' END
+FROM segment_versions AS n
+WHERE n.valid_from_run = $1
+"""
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,17 +86,56 @@ def loaded_documents(db: Path) -> dict[tuple[str, str], LoadedDocument]:
         return {}
     out: dict[tuple[str, str], LoadedDocument] = {}
     for resolution, lang, sha, run_id, encoder, signature, summary in rows:
-        params = json.loads(summary).get("params", {}) if summary else {}
-        match = _MAX_ALIGN.search(str(signature or ""))
+        encoder_asked, max_align = _alignment_of(encoder, signature, summary)
         out[(str(resolution), str(lang))] = LoadedDocument(
             resolution=str(resolution),
             lang=str(lang),
             sha256=str(sha),
             run_id=str(run_id),
-            encoder=str(params.get("encoder", encoder)) if (params or encoder) else None,
-            max_align=int(match[1]) if match else None,
+            encoder=encoder_asked,
+            max_align=max_align,
         )
     return out
+
+
+def _alignment_of(
+    encoder: object, signature: object, summary: object
+) -> tuple[str | None, int | None]:
+    """The encoder asked for and the max-align of a stored run, read back by type.
+
+    The summary holds both since runs record their parameters; for an older run the
+    signature gives max-align and the ``encoder`` column the encoder. A row that parses
+    as neither gives ``None``, so the resolution is rebuilt.
+    """
+    try:
+        parsed = RunSummary.parse(None if summary is None else str(summary))
+    except ValueError:
+        parsed = RunSummary()
+    if parsed.encoder is not None and parsed.max_align is not None:
+        return parsed.encoder, parsed.max_align
+    try:
+        sig = RunSignature.parse(str(signature or ""))
+    except ValueError:
+        return (None if encoder is None else str(encoder)), None
+    return (sig.encoder if encoder is None else str(encoder)), sig.max_align
+
+
+def run_changes(con: duckdb.DuckDBPyConnection, run_id: str) -> dict[str, SegmentChange]:
+    """What run ``run_id`` added or changed, by segment id, on an open connection."""
+    return _by_segment(con.execute(RUN_CHANGES_SQL, [run_id]).fetchall())
+
+
+def read_run_changes(db: Path | str, run_id: str) -> dict[str, SegmentChange]:
+    """What run ``run_id`` added or changed, by segment id, read from the warehouse file.
+
+    Raises:
+        DatabaseError: the database is missing or cannot be read.
+    """
+    return _by_segment(query(db, RUN_CHANGES_SQL, [run_id])[1])
+
+
+def _by_segment(rows: Iterable[tuple[object, ...]]) -> dict[str, SegmentChange]:
+    return {str(seg): "added" if change == "added" else "changed" for seg, change in rows}
 
 
 def plan_skips(
@@ -121,7 +175,7 @@ def plan_skips(
 
 
 #: Levels coarse to fine; the report counts each and lists a change at the coarsest level.
-LEVELS: Final = ("section", "clause", "paragraph", "sentence")
+LEVELS: Final = tuple(level.value for level in Level)
 
 
 @dataclass(frozen=True, slots=True)
@@ -202,11 +256,6 @@ def clause_changes(db: Path, since: str | None = None) -> list[Change]:
         DatabaseError: no such run, no run at all, or the database cannot be read.
     """
     return changes(db, since, "clause")
-
-
-def _clip(text: str | None, width: int) -> str:
-    text = (text or "").replace("\n", " ")
-    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 def _inside(segment_id: str, changed: set[str]) -> bool:
@@ -303,7 +352,7 @@ def format_changes(
                 line += f" (not changed in {','.join(c.unchanged_langs)}: stale)"
             lines.append(line)
             if c.old_text is not None:
-                lines.append(f"    - {_clip(c.old_text, width)}")
+                lines.append(f"    - {clip(c.old_text, width)}")
             if c.new_text is not None:
-                lines.append(f"    + {_clip(c.new_text, width)}")
+                lines.append(f"    + {clip(c.new_text, width)}")
     return "\n".join(lines)

@@ -16,8 +16,9 @@ The schema is versioned: ``schema_version`` holds one row per applied migration 
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -142,6 +143,18 @@ def stored_version(con: duckdb.DuckDBPyConnection) -> int:
     return int(row[0]) if row and row[0] is not None else 0
 
 
+@contextlib.contextmanager
+def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Run the ``with`` block in one transaction: committed at its end, rolled back on error."""
+    con.begin()
+    try:
+        yield con
+        con.commit()
+    except BaseException:
+        con.rollback()
+        raise
+
+
 def _newer(version: int, path: str) -> DatabaseError:
     return DatabaseError(
         f"built with schema version {version} by a newer itu-corpus, this program knows "
@@ -173,8 +186,7 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[int]:
         return []
     now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
     try:
-        con.begin()
-        try:
+        with transaction(con):
             for migration in pending:
                 con.execute(migration.sql)
                 con.execute(
@@ -182,10 +194,6 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[int]:
                     [migration.version, now],
                 )
             con.execute(views_sql())
-            con.commit()
-        except BaseException:
-            con.rollback()
-            raise
     except duckdb.Error as exc:
         raise DatabaseError(
             f"cannot migrate the schema from version {current} ({first_line(exc)})", path=path

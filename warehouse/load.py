@@ -26,31 +26,16 @@ from alignment.model import Group
 from corpus.errors import DatabaseError
 from corpus.fetch.store import FetchRecord
 from corpus.model import LANGS, Lang, SegmentedDocument
-from warehouse.db import first_line, migrate
+from warehouse.changes import SegmentChange, run_changes
+from warehouse.db import first_line, migrate, transaction
 from warehouse.publish import staged
 from warehouse.qa.run import qa_into
+from warehouse.runs import RunRecord
 from warehouse.search import refresh_search
 
 #: Cosine similarity of two languages' texts in a group, by group id and then by the
 #: language pair in canonical order (``("en", "fr")``, never ``("fr", "en")``).
 PairSimilarities = Mapping[str, Mapping[tuple[Lang, Lang], float]]
-
-
-@dataclass(frozen=True, slots=True)
-class RunRecord:
-    """How one pipeline run was made and how it ended; one row of ``runs``."""
-
-    run_id: str
-    started_at: dt.datetime
-    finished_at: dt.datetime | None
-    status: str
-    signature: str
-    encoder: str | None
-    encoder_version: str | None
-    languages: tuple[Lang, ...]
-    summary: Mapping[str, object] = field(default_factory=dict)
-    #: Languages that failed in this run, with the reason, e.g. ``{"ru": "x.html: …"}``.
-    missing: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +49,8 @@ class LoadStats:
     members: int
     #: Segments whose text is new or changed in this run (rows opened in segment_versions).
     changed: int = 0
+    #: Those segments by id, ``added`` or ``changed``: what the QA's stale check reads.
+    changes: Mapping[str, SegmentChange] = field(default_factory=dict)
     #: QA findings stored for the run in the same swap (``None``: no QA asked).
     findings: int | None = None
 
@@ -274,10 +261,10 @@ def load_run(
         findings = None
         with staged(path) as con:
             migrate(con)
-            changed = _load(con, run, resolutions, documents, frames, run_params)
+            changes = _load(con, run, documents, frames, run_params)
             refresh_search(con, frames["documents"]["doc_id"].to_list())
             if qa:
-                findings = qa_into(con, run.run_id, resolutions)
+                findings = qa_into(con, run.run_id, resolutions, changes=changes)
     except DatabaseError as exc:
         raise DatabaseError(f"{exc.problem}; nothing was loaded", path=str(path)) from exc
     except duckdb.Error as exc:
@@ -290,7 +277,8 @@ def load_run(
         segments=frames["segments"].height,
         groups=frames["alignment_groups"].height,
         members=frames["alignment_members"].height,
-        changed=changed,
+        changed=len(changes),
+        changes=changes,
         findings=findings,
     )
 
@@ -298,15 +286,14 @@ def load_run(
 def _load(
     con: duckdb.DuckDBPyConnection,
     run: RunRecord,
-    resolutions: tuple[str, ...],
     documents: Sequence[SegmentedDocument],
     frames: Mapping[str, pl.DataFrame],
     run_params: list[object],
-) -> int:
-    """Delete, insert, record history and check in one transaction; return changed texts."""
+) -> dict[str, SegmentChange]:
+    """Delete, insert, record history and check in one transaction; return what changed."""
+    resolutions = tuple(sorted({d.document.resolution for d in documents}))
     doc_ids = [f"{d.document.resolution}:{d.document.lang}" for d in documents]
-    con.begin()
-    try:
+    with transaction(con):
         keys = {
             "resolutions": list(resolutions),
             "documents": doc_ids,
@@ -319,17 +306,8 @@ def _load(
         _check(con, resolutions)
         for statement in _HISTORY:
             con.execute(statement, [doc_ids, run.run_id])
-        row = con.execute(
-            "SELECT count(*) FROM segment_versions WHERE valid_from_run = ? "
-            "AND list_contains(?, doc_id)",
-            [run.run_id, doc_ids],
-        ).fetchone()
         con.execute(_INSERT_RUN, run_params)
-        con.commit()
-    except BaseException:
-        con.rollback()
-        raise
-    return int(row[0]) if row else 0
+        return run_changes(con, run.run_id)
 
 
 def _insert(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame) -> None:
@@ -504,14 +482,14 @@ def _pair_frame(groups: Sequence[Group], similarities: PairSimilarities) -> pl.D
 
 def _run_params(run: RunRecord) -> list[object]:
     """Parameters of the runs row, times as naive UTC because the columns are TIMESTAMP."""
-    summary = json.dumps(dict(run.summary), ensure_ascii=False, sort_keys=True)
+    summary = run.summary.format()
     missing = json.dumps(dict(run.missing), ensure_ascii=False, sort_keys=True)
     return [
         run.run_id,
         _utc(run.started_at),
         _utc(run.finished_at) if run.finished_at else None,
         run.status,
-        run.signature,
+        run.signature.format(),
         run.encoder,
         run.encoder_version,
         list(run.languages),

@@ -18,7 +18,7 @@ from pathlib import Path
 import duckdb
 
 from corpus.errors import DatabaseError
-from warehouse.db import NO_DATABASE, first_line, migrate
+from warehouse.db import NO_DATABASE, first_line, migrate, transaction
 from warehouse.publish import staged
 
 #: What is deleted, table by table; ``$1`` lists the run ids kept.
@@ -69,11 +69,10 @@ def prune(path: Path | str, keep_runs: int) -> PruneReport:
                    JOIN runs AS r USING (run_id) ORDER BY r.started_at DESC LIMIT 1"""
             ).fetchone()
             keep = sorted({*kept, *([str(qa[0])] if qa else [])})
-            con.begin()
-            for table, sql in _PRUNE.items():
-                row = con.execute(sql, [keep]).fetchone()
-                deleted[table] = int(row[0]) if row else 0
-            con.commit()
+            with transaction(con):
+                for table, sql in _PRUNE.items():
+                    row = con.execute(sql, [keep]).fetchone()
+                    deleted[table] = int(row[0]) if row else 0
     except duckdb.Error as exc:
         raise DatabaseError(
             f"prune failed, nothing was changed ({first_line(exc)})", path=str(path)

@@ -36,6 +36,7 @@ from corpus.errors import DatabaseError
 from corpus.model import LANGS, Lang, Level
 from corpus.normalize import normalize
 from warehouse.db import first_line, open_reader
+from warehouse.display import clip
 
 _HAN_CHARS = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ebef"
 _HAN_RUN = re.compile(f"[{_HAN_CHARS}]+")
@@ -349,13 +350,8 @@ def format_concordance(result: Concordance, width: int = 0) -> str:
         out.append(
             f"\n{rank}. {hit.resolution} {hit.key} ({hit.level}, score {hit.score:.2f}{conf})"
         )
-        out.append(f"  {hit.lang}: {_cut(hit.text, width)}")
-        out += [f"  {code}: {_cut(text, width)}" for code, text in hit.aligned.items()]
+        out.append(f"  {hit.lang}: {clip(hit.text, width)}")
+        out += [f"  {code}: {clip(text, width)}" for code, text in hit.aligned.items()]
     if result.total > len(result.hits):
         out.append(f"\n… {result.total - len(result.hits)} more; --limit 0 shows all")
     return "\n".join(out)
-
-
-def _cut(text: str, width: int) -> str:
-    text = " ".join(text.split())
-    return text if not width or len(text) <= width else text[: width - 1] + "…"

@@ -11,6 +11,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
+from alignment.model import PIVOT_ORDER as PIVOT_ORDER
 from corpus.model import LANGS, Lang
 
 Severity = Literal["error", "warning", "info"]
@@ -42,6 +43,8 @@ class QAGroup:
     labels: Mapping[Lang, str] = field(default_factory=dict)
     keys: Mapping[Lang, str] = field(default_factory=dict)
     segment_meta: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    #: Members the checked run added or changed: segment id -> ``added`` or ``changed``.
+    run_changes: Mapping[str, Literal["added", "changed"]] = field(default_factory=dict)
     confidence: float | None = None
     method: str = "structure"
     position: int = 0
@@ -156,10 +159,6 @@ class Check:
     #: resolution keeps its findings), ``corpus`` (statistics or texts of every resolution:
     #: re-run over the whole corpus) or ``run`` (what the checked run changed: never kept).
     scope: CheckScope = "resolution"
-
-
-#: Order in which a language is taken as the reference of a comparison (the pivot order).
-PIVOT_ORDER: tuple[Lang, ...] = ("en", "fr", "es", "ru", "ar", "zh")
 
 
 def first_lang(langs: Sequence[Lang]) -> Lang:

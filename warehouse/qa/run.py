@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter, defaultdict
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import fields
 from pathlib import Path
 from typing import Any, Final
@@ -31,16 +31,17 @@ import duckdb
 import polars as pl
 
 from corpus.errors import DatabaseError
-from corpus.model import LANGS, Lang, is_lang
-from warehouse.db import first_line, migrate, query
+from corpus.model import LANGS, Lang, Level, is_lang
+from warehouse.changes import SegmentChange, run_changes
+from warehouse.db import first_line, migrate, query, transaction
+from warehouse.display import clip
 from warehouse.publish import staged
 from warehouse.qa.model import SEVERITIES, Finding, QAGroup, TermCandidate
 from warehouse.qa.registry import ALL, CHECKS
-from warehouse.qa.stale import RUN_CHANGE
 from warehouse.qa.terms import mine_term_candidates, mine_terms_sql, term_rows
 
 #: Level order of the warehouse, coarse to fine.
-_LEVELS: Final = ("section", "clause", "paragraph", "sentence")
+LEVELS: Final = tuple(level.value for level in Level)
 #: Groups of this level feed term mining: short texts make associations sharper.
 TERM_LEVEL: Final = "sentence"
 
@@ -58,17 +59,6 @@ FROM alignment_members AS m
 JOIN segments AS s ON s.segment_id = m.segment_id
 WHERE {where}
 ORDER BY m.group_id, m.lang, m.ord
-"""
-#: What the latest run added or changed, for the stale-translation check: the versions it
-#: opened (a lookup on ``segment_versions_from_run``), ``changed`` when one was closed.
-_CHANGES_SQL: Final = """
-SELECT n.segment_id,
-       CASE WHEN EXISTS (SELECT 1 FROM segment_versions AS o
-                         WHERE o.segment_id = n.segment_id AND o.valid_to_run = n.valid_from_run)
-            THEN 'changed' ELSE 'added' END
-FROM segment_versions AS n
-WHERE n.valid_from_run = (SELECT run_id FROM runs ORDER BY started_at DESC LIMIT 1)
-  AND {where}
 """
 
 
@@ -98,6 +88,7 @@ def read_groups(
     source: Source,
     resolutions: Collection[str] | None = None,
     levels: Collection[str] | None = None,
+    changes: Mapping[str, SegmentChange] | None = None,
 ) -> list[QAGroup]:
     """Read the aligned groups of the warehouse, with their members' ids, labels and meta.
 
@@ -105,6 +96,8 @@ def read_groups(
         source: The database file, or an open connection to it.
         resolutions: Only these resolutions (default: all).
         levels: Only these levels (default: all).
+        changes: What the checked run added or changed, by segment id (see
+            :func:`warehouse.changes.run_changes`); each group gets its members' entries.
 
     Raises:
         DatabaseError: the database is missing or lacks the warehouse tables.
@@ -120,11 +113,9 @@ def read_groups(
         members[str(row[0])].append(row)
     where, params = _where("", resolutions, levels)
     group_rows = _rows(source, _GROUPS_SQL.format(where=where), params)
-    where, params = _where("n.", resolutions, levels)
-    change_rows = _rows(source, _CHANGES_SQL.format(where=where), params)
-    run_changes = {str(seg): str(change) for seg, change in change_rows}
-    groups = [_group(row, members[str(row[0])], doc_langs, run_changes) for row in group_rows]
-    groups.sort(key=lambda g: (g.resolution, _LEVELS.index(g.level), g.position, g.group_id))
+    changed = changes or {}
+    groups = [_group(row, members[str(row[0])], doc_langs, changed) for row in group_rows]
+    groups.sort(key=lambda g: (g.resolution, LEVELS.index(g.level), g.position, g.group_id))
     return groups
 
 
@@ -132,7 +123,7 @@ def _group(
     row: tuple[Any, ...],
     members: list[tuple[Any, ...]],
     doc_langs: dict[str, set[str]],
-    run_changes: dict[str, str] | None = None,
+    changes: Mapping[str, SegmentChange],
 ) -> QAGroup:
     group_id, resolution, level, key, position, method, confidence = row[:7]
     texts: dict[Lang, str] = {
@@ -158,8 +149,6 @@ def _group(
                 str(k): "; ".join(map(str, v)) if isinstance(v, list) else str(v)
                 for k, v in parsed.items()
             }
-        if run_changes and str(seg_id) in run_changes:
-            meta.setdefault(str(seg_id), {})[RUN_CHANGE] = run_changes[str(seg_id)]
     return QAGroup(
         group_id=str(group_id),
         resolution=str(resolution),
@@ -171,6 +160,7 @@ def _group(
         labels=labels,
         keys=keys,
         segment_meta=meta,
+        run_changes={seg: changes[seg] for segs in ids.values() for seg in segs if seg in changes},
         confidence=None if confidence is None else float(confidence),
         method=str(method),
         position=int(position),
@@ -228,6 +218,7 @@ def qa_into(
     run_id: str,
     resolutions: Collection[str] | None = None,
     checks: Iterable[str] = ALL,
+    changes: Mapping[str, SegmentChange] | None = None,
 ) -> int:
     """Check the warehouse open on ``con`` and store the findings of ``run_id``; return them.
 
@@ -237,11 +228,15 @@ def qa_into(
         resolutions: The resolutions the run rebuilt; the findings of the others are
             carried over from the previous QA run. ``None`` checks everything.
         checks: The checks to run (default: all of the registry).
+        changes: What run ``run_id`` added or changed, by segment id (the pipeline
+            passes what its load reported); ``None`` reads it from the history.
 
     Raises:
         ValueError: a check name is not in the registry.
     """
     names = _known(checks)
+    if changes is None:
+        changes = run_changes(con, run_id)
     previous = None if resolutions is None else _previous_qa(con, run_id)
     if previous is None:
         resolutions = None  # nothing to carry over: check everything
@@ -249,10 +244,10 @@ def qa_into(
     wide = [n for n in names if CHECKS[n].scope == "corpus"]
     findings: list[Finding] = []
     if local and (resolutions is None or resolutions):
-        findings = run_checks(read_groups(con, resolutions), local)
+        findings = run_checks(read_groups(con, resolutions, None, changes), local)
     if wide:
         levels = {level for n in wide for level in CHECKS[n].levels}
-        findings += run_checks(read_groups(con, None, levels), wide)
+        findings += run_checks(read_groups(con, None, levels, changes), wide)
     carried = [n for n in names if CHECKS[n].scope == "resolution"] if previous else []
     groups = None if resolutions is None else sorted(resolutions)
     _store_findings(con, run_id, findings, previous, carried, groups)
@@ -397,18 +392,13 @@ def write_findings(
     try:
         with staged(db_path) as con:
             migrate(con)
-            con.begin()
-            try:
+            with transaction(con):
                 _store_findings(con, run_id, findings, None, (), None)
                 con.execute("DELETE FROM term_candidates WHERE run_id = ?", [run_id])
                 if terms.height:
                     con.register("_incoming_terms", terms)
                     con.execute("INSERT INTO term_candidates BY NAME SELECT * FROM _incoming_terms")
                     con.unregister("_incoming_terms")
-                con.commit()
-            except BaseException:
-                con.rollback()
-                raise
     except duckdb.Error as exc:
         raise DatabaseError(
             f"cannot write QA findings ({first_line(exc)})", path=str(db_path)
@@ -419,14 +409,18 @@ def run_qa(
     db_path: Path | str,
     checks: Iterable[str] = ALL,
     resolutions: Collection[str] | None = None,
+    changes: Mapping[str, SegmentChange] | None = None,
+    run_id: str | None = None,
 ) -> tuple[str, int]:
-    """Check the latest run of the warehouse and store its findings and term candidates.
+    """Check a run (the latest by default) and store its findings and term candidates.
 
     Args:
         db_path: The warehouse.
         checks: The checks to run.
         resolutions: The resolutions the latest run rebuilt (see :func:`qa_into`);
             ``None`` checks the whole corpus.
+        changes: What the run added or changed (see :func:`qa_into`).
+        run_id: The run checked (default: the latest).
 
     Returns the run id and the number of findings.
 
@@ -438,14 +432,9 @@ def run_qa(
     try:
         with staged(db_path) as con:
             migrate(con)
-            run_id = latest_run(con, db_path)
-            con.begin()
-            try:
-                n = qa_into(con, run_id, resolutions, checks)
-                con.commit()
-            except BaseException:
-                con.rollback()
-                raise
+            run_id = run_id or latest_run(con, db_path)
+            with transaction(con):
+                n = qa_into(con, run_id, resolutions, checks, changes)
     except duckdb.Error as exc:
         raise DatabaseError(
             f"cannot write QA findings ({first_line(exc)})", path=str(db_path)
@@ -499,9 +488,5 @@ def qa_report(db_path: Path | str, top: int = 20, run_id: str | None = None) -> 
         lines.append(f"top {len(top_rows)} findings:")
     for severity, check, resolution, level, key, lang, evidence in top_rows:
         where = f"{resolution or '?'} {level or '?'} {key or '?'} {lang or '-'}"
-        lines.append(f"  {severity:<7} {check:<11} {where}: {_clip(str(evidence), 110)}")
+        lines.append(f"  {severity:<7} {check:<11} {where}: {clip(evidence, 110)}")
     return "\n".join(lines)
-
-
-def _clip(text: str, width: int) -> str:
-    return text if len(text) <= width else text[: width - 1] + "…"

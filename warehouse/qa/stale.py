@@ -1,11 +1,11 @@
-"""Check 9, stale translations: a clause the latest run changed in some languages only.
+"""Check 9, stale translations: a clause the checked run changed in some languages only.
 
 When the text of a clause changes in one language version (a revision, a corrected
 translation) and the same clause stays as it was in the other languages, those other
 versions probably need the same revision. The check reads the clause-level groups, whose
-members carry ``run_change`` in their meta when the run being checked added or changed
-them (see :func:`warehouse.qa.run.read_groups`), and reports every language of such a
-group whose clause the run did not touch, once per language.
+``run_changes`` say which members the checked run added or changed (an explicit input of
+the QA, see :func:`warehouse.qa.run.run_qa`), and reports every language of such a group
+whose clause the run did not touch, once per language.
 """
 
 from __future__ import annotations
@@ -18,8 +18,6 @@ from warehouse.qa.model import Finding, QAGroup
 from warehouse.qa.text import snippet
 
 NAME: Final = "stale"
-#: Meta key set on a member the checked run changed (value ``changed`` or ``added``).
-RUN_CHANGE: Final = "run_change"
 
 
 def changed_langs(group: QAGroup) -> tuple[Lang, ...]:
@@ -27,7 +25,7 @@ def changed_langs(group: QAGroup) -> tuple[Lang, ...]:
     out = []
     for lang in group.langs:
         ids = group.segment_ids.get(lang, ())
-        if any(group.segment_meta.get(i, {}).get(RUN_CHANGE) == "changed" for i in ids):
+        if any(group.run_changes.get(i) == "changed" for i in ids):
             out.append(lang)
     return tuple(out)
 

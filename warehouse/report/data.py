@@ -30,7 +30,7 @@ REVIEW_ORDER: Final[tuple[Lang, ...]] = ("ar", "zh", "en", "fr", "ru", "es")
 #: Languages written right to left.
 RTL: Final[frozenset[Lang]] = frozenset({"ar"})
 #: Levels that are rows of the page; sentences are shown on demand under their row.
-ROW_LEVELS: Final = ("section", "clause", "paragraph")
+ROW_LEVELS: Final = tuple(level.value for level in Level if level is not Level.SENTENCE)
 
 
 @dataclass(frozen=True, slots=True)

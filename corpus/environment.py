@@ -1,0 +1,38 @@
+"""The environment every process of ours runs in: offline, quiet, patient.
+
+One home for the variables that keep a run offline (no model hub, no telemetry) and give
+the ephemeral Prefect API time to start on a busy machine. The command line, the test
+session, the benchmarks and the encoders call :func:`stay_offline` before importing Prefect
+or a model library; ``python -m corpus.environment`` prints them as ``NAME=value`` lines
+for the Makefile's ``env`` (``make serve`` starts a Prefect server that does not run our code).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from types import MappingProxyType
+from typing import Final
+
+#: Variable -> value; a value already set in the environment wins.
+OFFLINE: Final[Mapping[str, str]] = MappingProxyType(
+    {
+        "HF_HUB_OFFLINE": "1",
+        "TRANSFORMERS_OFFLINE": "1",
+        "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+        "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "180",
+        "PREFECT_LOGGING_LEVEL": "WARNING",
+        "DO_NOT_TRACK": "1",
+    }
+)
+
+
+def stay_offline() -> None:
+    """Set every variable of :data:`OFFLINE` that the environment does not set already."""
+    for name, value in OFFLINE.items():
+        os.environ.setdefault(name, value)
+
+
+if __name__ == "__main__":
+    for name, value in OFFLINE.items():
+        print(f"{name}={os.environ.get(name, value)}")

@@ -1,0 +1,445 @@
+"""The corpus build as one plain function: sources, parse, segment, embed, align, load, QA.
+
+:func:`build` runs the named steps of a run in order; each step is a plain function of
+typed values, callable on its own. How the steps that fan out are executed is the
+:class:`Steps` given to :func:`build`: :class:`InProcess` (the default) calls them one
+after the other in this process; the ``build_corpus`` Prefect flow passes steps that
+submit each call as a task to its task runner (threads or Dask, see
+:mod:`flows.build_corpus`). The wiring is written once, here.
+
+Runs are incremental: a resolution whose sources all have the sha256 already loaded,
+aligned with the same encoder and max-align, is skipped (no parsing, embedding or
+alignment; the warehouse keeps it as it is) and the run record says so. Embeddings go
+through the persistent store (``embedding_cache``), so a rebuilt resolution re-embeds
+only the texts that changed. Sources come through the source registry
+(:mod:`corpus.fetch`). A language whose file cannot be fetched, read or parsed is
+recorded as missing with its reason and the run goes on with the others.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import threading
+import uuid
+from collections import defaultdict
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+from importlib.metadata import version
+from pathlib import Path
+from typing import Any, Protocol, TypeVar
+
+from alignment.bertalign_core import BertalignParams
+from alignment.encoders import EmbeddingCache, SentenceEncoder, load_encoder
+from alignment.model import PIVOT_ORDER, Group
+from alignment.sixway import SixWayAligner, embed_segments
+from corpus.errors import CorpusError
+from corpus.fetch.acquire import FetchOne, Gathered, LanguageResult, gather
+from corpus.fetch.http import FetchPolicy
+from corpus.fetch.registry import load_registry
+from corpus.fetch.store import DEFAULT_RAW_STORE, FetchRecord, RawStore
+from corpus.model import Lang, SegmentedDocument, SourceFile
+from corpus.parse import parse_document
+from corpus.progress import progress
+from corpus.segment import segment_document
+from flows.config import RunConfig
+from warehouse.changes import SegmentChange, SourceState, loaded_documents, plan_skips
+from warehouse.load import LoadStats, PairSimilarities, load_run
+from warehouse.publish import run_lock
+from warehouse.qa.run import run_qa
+from warehouse.report.render import Reports, write_reports
+from warehouse.restore import keep_last_good
+from warehouse.runs import RunRecord, RunSignature, RunSummary
+from warehouse.similarity import pair_similarities
+
+T = TypeVar("T")
+
+#: Why the QA did not run when the run rebuilt nothing.
+QA_SKIPPED = "skipped: no resolution rebuilt, earlier findings hold"
+
+
+@dataclass(frozen=True, slots=True)
+class RunReport:
+    """What a run did, for the command line and for tests."""
+
+    run_id: str
+    signature: RunSignature
+    db: Path
+    documents: int
+    groups: int
+    embedded: int
+    missing: dict[str, str] = field(default_factory=dict)
+    stats: LoadStats | None = None
+    #: QA findings stored for the run (``None`` when nothing was loaded).
+    findings: int | None = None
+    #: The source read (``snapshot``, ``itu``, a mirror path) and the fallback, if any.
+    source: str = "snapshot"
+    fallback: str | None = None
+    #: ``resolution:lang`` -> why the source failed, for languages the fallback supplied.
+    fallbacks: dict[str, str] = field(default_factory=dict)
+    #: ``resolution:lang`` -> how it was obtained: ``downloaded``, ``unchanged`` (HTTP),
+    #: ``read`` (a mirror), or ``missing``/``failed``; fallback languages say ``read``.
+    statuses: dict[str, str] = field(default_factory=dict)
+    #: Resolution -> why the run skipped it (unchanged sources, same encoder and max-align).
+    skipped: dict[str, str] = field(default_factory=dict)
+    #: Vectors read from the persistent embedding store instead of being embedded.
+    reused: int = 0
+    #: Review pages written beside the database (resolution -> page), one per rebuilt
+    #: resolution, and why a page could not be written.
+    reports: dict[str, Path] = field(default_factory=dict)
+    reports_failed: dict[str, str] = field(default_factory=dict)
+    #: ``resolution:lang`` the run could not read whose stored version it kept -> the run
+    #: that loaded it (aligned again with the others, so it stays in every view and export).
+    kept: dict[str, str] = field(default_factory=dict)
+
+
+class Steps(Protocol):
+    """How :func:`build` executes its steps: in process, or as tasks of a flow."""
+
+    def log(self) -> logging.Logger | logging.LoggerAdapter[logging.Logger]:
+        """Where the run's warnings go."""
+        ...
+
+    def fetcher(self, policy: FetchPolicy) -> FetchOne | None:
+        """How to fetch one URL under ``policy`` (``None``: one attempt, no retries)."""
+        ...
+
+    def call(self, step: Callable[..., T], *args: Any) -> T:
+        """Run one step and return its result (exceptions propagate)."""
+        ...
+
+    def map(self, step: Callable[..., T], calls: Sequence[tuple[Any, ...]]) -> list[T | Exception]:
+        """Run ``step`` once per argument tuple; each result, or the exception it raised."""
+        ...
+
+
+class InProcess:
+    """Steps called one after the other in this process: the plain pipeline."""
+
+    def log(self) -> logging.Logger:
+        """The ``flows.pipeline`` logger."""
+        return logging.getLogger(__name__)
+
+    def fetcher(self, policy: FetchPolicy) -> FetchOne | None:
+        """One attempt per URL, as :func:`corpus.fetch.acquire.gather` does by default."""
+        return None
+
+    def call(self, step: Callable[..., T], *args: Any) -> T:
+        """Call ``step``."""
+        return step(*args)
+
+    def map(self, step: Callable[..., T], calls: Sequence[tuple[Any, ...]]) -> list[T | Exception]:
+        """Call ``step`` on each argument tuple in turn, keeping each exception."""
+        out: list[T | Exception] = []
+        for args in calls:
+            try:
+                out.append(step(*args))
+            except Exception as exc:  # the caller decides what a failure means
+                out.append(exc)
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """What a run will rebuild: the files to parse, and the resolutions it skips."""
+
+    ready: tuple[LanguageResult, ...]
+    skipped: Mapping[str, str]
+
+    @property
+    def todo(self) -> list[LanguageResult]:
+        """The language versions to parse: those of the resolutions not skipped."""
+        return [r for r in self.ready if r.resolution not in self.skipped]
+
+
+@dataclass(frozen=True, slots=True)
+class Aligned:
+    """What embedding and aligning one resolution gave: groups, similarities, counts."""
+
+    resolution: str
+    groups: list[Group]
+    similarities: PairSimilarities
+    embedded: int
+    reused: int
+    encoder: str
+    encoder_version: str
+
+
+# --- the steps ------------------------------------------------------------------------------
+
+
+def gather_sources(
+    config: RunConfig,
+    run_id: str | None = None,
+    fetcher: Callable[[FetchPolicy], FetchOne | None] | None = None,
+) -> Gathered:
+    """Step 1: every language version from the source (gaps from the fallback).
+
+    Raises:
+        InputError: an unknown source, or a mirror whose manifest cannot be read.
+    """
+    registry = load_registry(config.sources_config)
+    return gather(
+        registry,
+        config.source,
+        fallback=config.fallback,
+        resolutions=config.resolutions or None,
+        langs=config.languages or None,
+        store=RawStore(config.raw_store or DEFAULT_RAW_STORE),
+        fetch_one=fetcher(registry.policy) if fetcher else None,
+        run_id=run_id,
+    )
+
+
+def plan_run(config: RunConfig, gathered: Gathered) -> Plan:
+    """Step 2: the resolutions whose sources are unchanged since they were loaded."""
+    ready = tuple(r for r in gathered.ready if r.source is not None and r.data is not None)
+    skipped: dict[str, str] = {}
+    if config.incremental:
+        states = [SourceState(r.resolution, r.lang, r.source.sha256) for r in ready if r.source]
+        max_align = BertalignParams().max_align
+        skipped = plan_skips(states, loaded_documents(config.db), config.encoder, max_align)
+    return Plan(ready, skipped)
+
+
+def parse_source(source: SourceFile, data: bytes) -> SegmentedDocument:
+    """Step 3, once per document: parse one raw file (already checked) and segment it."""
+    doc = segment_document(parse_document(source, data))
+    progress(f"parsed {source.resolution}:{source.lang}: {len(doc.segments)} segments")
+    return doc
+
+
+_encoders: dict[str, SentenceEncoder] = {}
+_encoders_lock = threading.Lock()
+
+
+def shared_encoder(spec: str) -> SentenceEncoder:
+    """One encoder per spec and process, shared by the steps a worker runs."""
+    with _encoders_lock:
+        if spec not in _encoders:
+            _encoders[spec] = load_encoder(spec)
+        return _encoders[spec]
+
+
+def align_resolution(
+    resolution: str,
+    docs: Mapping[Lang, SegmentedDocument],
+    encoder: str,
+    cache_dir: Path | None,
+) -> Aligned:
+    """Step 4, once per resolution: embed its versions and align them at every level.
+
+    Embedding and alignment share a step so that the vectors never travel between
+    workers (a Dask cluster would have to pickle them); the store is shared instead.
+    """
+    cache = EmbeddingCache(shared_encoder(encoder), store=cache_dir)
+    try:
+        embed_segments(cache, list(docs.values()))
+        groups = SixWayAligner(cache).align(resolution, dict(docs))
+        similarities = pair_similarities(groups, list(docs.values()), cache.get)
+    finally:
+        if cache.store is not None:
+            cache.store.close()
+    return Aligned(
+        resolution,
+        groups,
+        similarities,
+        cache.encoded,
+        cache.loaded,
+        cache.encoder.name,
+        cache.encoder.version,
+    )
+
+
+def load(
+    db: Path,
+    run: RunRecord,
+    docs: Sequence[SegmentedDocument],
+    aligned: Sequence[Aligned],
+    fetches: Sequence[FetchRecord],
+    qa: bool = True,
+) -> LoadStats:
+    """Step 5: load the run into DuckDB and check it, published together by one swap.
+
+    The QA checks run on the same staged copy as the load (``qa``), so a kill at any point
+    leaves the corpus and its findings both as they were, or both new.
+    """
+    groups = [g for a in aligned for g in a.groups]
+    similarities: PairSimilarities = {k: v for a in aligned for k, v in a.similarities.items()}
+    progress(f"loading {len(docs)} documents and {len(groups)} groups")
+    stats = load_run(db, run, docs, groups, similarities=similarities, fetches=fetches, qa=qa)
+    progress(f"published run {run.run_id}")
+    return stats
+
+
+def check(
+    db: Path, run_id: str, rebuilt: Sequence[str], changes: Mapping[str, SegmentChange]
+) -> int:
+    """Step 6: check the run just loaded, given what it rebuilt and changed; its findings.
+
+    The checks read the rebuilt resolutions (and the corpus-wide ones everything); the
+    findings of the other resolutions are carried over (see :func:`warehouse.qa.run.qa_into`).
+    """
+    return run_qa(db, resolutions=rebuilt, changes=changes, run_id=run_id)[1]
+
+
+def write_pages(db: Path, rebuilt: Sequence[str]) -> Reports:
+    """Step 7: the review page of each rebuilt resolution, beside the database."""
+    return write_reports(db, rebuilt)
+
+
+# --- the wiring -----------------------------------------------------------------------------
+
+
+def build(config: RunConfig, steps: Steps | None = None) -> RunReport:
+    """Build the corpus as ``config`` asks, one step after the other (or as ``steps`` runs them).
+
+    Raises:
+        CorpusError: the source cannot be read at all, or the load fails (the database
+            is then left as it was).
+    """
+    with run_lock(config.db, wait=config.wait):
+        return _build(config, steps or InProcess())
+
+
+def _build(config: RunConfig, steps: Steps) -> RunReport:
+    """:func:`build` under the database's run lock."""
+    log = steps.log()
+    started = datetime.now(UTC)
+    run_id = f"{started:%Y%m%dT%H%M%SZ}-{uuid.uuid4().hex[:8]}"
+    gathered = gather_sources(config, run_id, steps.fetcher)
+    for where, reason in gathered.missing.items():
+        log.warning("missing %s: %s", where, reason)
+    for where, reason in gathered.fallbacks.items():
+        log.warning("%s from fallback %s: %s", where, config.fallback, reason)
+    plan = plan_run(config, gathered)
+    for res, reason in plan.skipped.items():
+        log.info("skipping %s: %s", res, reason)
+    todo = [r for r in plan.todo if r.source and r.data]
+    missing = dict(gathered.missing)
+    docs = _parsed(todo, steps.map(parse_source, [(r.source, r.data) for r in todo]), missing, log)
+    progress(f"parsed {len(docs)} of {len(todo)} documents")
+    by_resolution: dict[str, dict[Lang, SegmentedDocument]] = defaultdict(dict)
+    for doc in docs:
+        by_resolution[doc.document.resolution][doc.document.lang] = doc
+    # A language not read keeps its stored version, aligned again with the others.
+    to_align, kept = keep_last_good(config.db, by_resolution, missing)
+    for where, kept_run in kept.items():
+        log.warning("%s: keeping its version of run %s", where, kept_run)
+    calls = [
+        (res, by_lang, config.encoder, config.embedding_cache) for res, by_lang in to_align.items()
+    ]
+    # An alignment failure ends the run (nothing is loaded); with nothing to align, no
+    # encoder is loaded at all.
+    aligned = [_raised(a) for a in steps.map(align_resolution, calls)]
+    for a in aligned:
+        progress(f"aligned {a.resolution}: {len(a.groups)} groups")
+    run = record_run(config, run_id, started, gathered, plan, docs, aligned, missing)
+    run = replace(run, summary=replace(run.summary, kept=kept))
+    stats, findings, pages = None, None, Reports({}, {})
+    if docs or plan.skipped:
+        # With every resolution skipped, the last findings still hold: no QA.
+        stats = steps.call(load, config.db, run, docs, aligned, gathered.records, bool(docs))
+        findings = stats.findings
+    if docs and stats is not None:
+        pages = steps.call(write_pages, config.db, run.summary.built)
+    return RunReport(
+        run_id=run.run_id,
+        signature=run.signature,
+        db=config.db,
+        documents=len(docs),
+        groups=run.summary.groups,
+        embedded=run.summary.embedded,
+        missing=missing,
+        stats=stats,
+        findings=findings,
+        source=gathered.source,
+        fallback=config.fallback,
+        fallbacks=dict(gathered.fallbacks),
+        statuses=dict(run.summary.fetched),
+        skipped=dict(plan.skipped),
+        reused=run.summary.reused_embeddings,
+        reports=pages.written,
+        reports_failed=pages.failed,
+        kept=kept,
+    )
+
+
+def _parsed(
+    todo: Sequence[LanguageResult],
+    outcomes: Sequence[SegmentedDocument | Exception],
+    missing: dict[str, str],
+    log: logging.Logger | logging.LoggerAdapter[logging.Logger],
+) -> list[SegmentedDocument]:
+    """The documents parsed; a failed one goes into ``missing`` and the others go on."""
+    docs: list[SegmentedDocument] = []
+    for result, outcome in zip(todo, outcomes, strict=True):
+        if isinstance(outcome, CorpusError):
+            missing[result.key] = str(outcome)
+            log.warning("skipping %s: %s", result.key, outcome)
+        elif isinstance(outcome, Exception):  # a bug in one language must not sink the others
+            missing[result.key] = f"internal error: {outcome!r}"
+            log.error("failed on %s", result.key, exc_info=outcome)
+        else:
+            docs.append(outcome)
+    return docs
+
+
+def _raised[R](outcome: R | Exception) -> R:
+    if isinstance(outcome, Exception):
+        raise outcome
+    return outcome
+
+
+def record_run(
+    config: RunConfig,
+    run_id: str,
+    started: datetime,
+    gathered: Gathered,
+    plan: Plan,
+    docs: Sequence[SegmentedDocument],
+    aligned: Sequence[Aligned],
+    missing: Mapping[str, str],
+) -> RunRecord:
+    """The run's record: its signature, what it built and skipped, what is missing."""
+    params = BertalignParams()
+    kept = [r for r in plan.ready if r.resolution in plan.skipped]
+    langs = sorted({doc.document.lang for doc in docs} | {r.lang for r in kept})
+    sources = [r.source.sha256 for r in gathered.ready if r.source is not None]
+    digest = hashlib.sha256("".join(sorted(sources)).encode()).hexdigest()
+    encoder = aligned[0].encoder if aligned else config.encoder
+    signature = RunSignature(
+        encoder=encoder,
+        max_align=params.max_align,
+        pivot=PIVOT_ORDER,
+        langs=tuple(langs),
+        sources=digest[:12],
+        version=version("itu-corpus"),
+    )
+    summary = RunSummary(
+        documents=len(docs),
+        groups=sum(len(a.groups) for a in aligned),
+        embedded=sum(a.embedded for a in aligned),
+        reused_embeddings=sum(a.reused for a in aligned),
+        built=tuple(sorted({d.document.resolution for d in docs})),
+        skipped=dict(plan.skipped),
+        qa="run" if docs else QA_SKIPPED,
+        encoder=config.encoder,
+        max_align=params.max_align,
+        source=gathered.source,
+        fallback=dict(gathered.fallbacks),
+        fetched={r.key: r.status for r in gathered.results},
+    )
+    return RunRecord(
+        run_id=run_id,
+        started_at=started,
+        finished_at=datetime.now(UTC),
+        status="partial" if missing else "ok",
+        signature=signature,
+        encoder=encoder,
+        encoder_version=aligned[0].encoder_version if aligned else None,
+        languages=tuple(langs),
+        summary=summary,
+        missing=dict(missing),
+    )
