@@ -78,9 +78,9 @@ if point == "load":
     load._insert = insert
 elif point == "qa":
     real_qa = load.qa_into
-    def qa(*args):
+    def qa(*args, **kwargs):
         pause()
-        return real_qa(*args)
+        return real_qa(*args, **kwargs)
     load.qa_into = qa
 else:
     real_publish = publish._publish
