@@ -23,7 +23,7 @@ import logging
 import threading
 import uuid
 from collections import defaultdict
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from importlib.metadata import version
@@ -37,7 +37,7 @@ from alignment.sixway import SixWayAligner, embed_segments
 from corpus.errors import CorpusError
 from corpus.fetch.acquire import FetchOne, Gathered, LanguageResult, gather
 from corpus.fetch.http import FetchPolicy
-from corpus.fetch.registry import load_registry
+from corpus.fetch.registry import DocumentEntry, load_registry
 from corpus.fetch.store import DEFAULT_RAW_STORE, FetchRecord, RawStore
 from corpus.model import Lang, SegmentedDocument, SourceFile
 from corpus.parse import parse_document
@@ -244,17 +244,24 @@ def align_resolution(
     )
 
 
+def describe(config: RunConfig, resolutions: Iterable[str]) -> list[DocumentEntry]:
+    """What the registry says of ``resolutions`` (kind, body, meeting, year, ITU name)."""
+    known = load_registry(config.sources_config).documents
+    return [known[r] for r in sorted(set(resolutions)) if r in known]
+
+
 def load(
     db: Path,
     run: RunRecord,
     docs: Sequence[SegmentedDocument],
     aligned: Sequence[Aligned],
     fetches: Sequence[FetchRecord],
+    catalogue: Sequence[DocumentEntry] = (),
 ) -> LoadStats:
     """Step 5: load the run into DuckDB in one transaction, published by an atomic swap."""
     groups = [g for a in aligned for g in a.groups]
     similarities: PairSimilarities = {k: v for a in aligned for k, v in a.similarities.items()}
-    return load_run(db, run, docs, groups, similarities=similarities, fetches=fetches)
+    return load_run(db, run, docs, groups, similarities, fetches, catalogue)
 
 
 def check(
@@ -311,7 +318,8 @@ def build(config: RunConfig, steps: Steps | None = None) -> RunReport:
     run = record_run(config, run_id, started, gathered, plan, docs, aligned, missing)
     stats, findings, pages = None, None, Reports({}, {})
     if docs or plan.skipped:
-        stats = steps.call(load, config.db, run, docs, aligned, gathered.records)
+        seen = describe(config, [*run.summary.built, *plan.skipped])
+        stats = steps.call(load, config.db, run, docs, aligned, gathered.records, seen)
     if docs and stats is not None:  # with every resolution skipped, the last findings still hold
         findings = steps.call(check, config.db, run.run_id, run.summary.built, stats.changes)
         pages = steps.call(write_pages, config.db, run.summary.built)
