@@ -34,9 +34,11 @@ class Group:
     ``members`` maps a language to the ids of its segments in the group, in
     document order; a language absent from the group is absent from the map
     (never an empty tuple). ``confidence`` is, for several languages, the mean
-    cosine similarity over every pair of their texts; for one language, one minus
-    its best cosine to any other language's item in the same unit (how sure it is
-    that nothing matches).
+    cosine similarity over every pair of their texts (how sure it is that they match);
+    a group of one language has none. ``best_match_similarity`` is, for one language
+    only, its best cosine to any other language's item in the same unit (how likely it
+    is that a match was missed); ``None`` for several languages, or when the unit has
+    no other language.
     """
 
     id: str
@@ -48,6 +50,7 @@ class Group:
     method: Method
     confidence: float | None
     parent_id: str | None = None
+    best_match_similarity: float | None = None
 
     @property
     def langs(self) -> tuple[Lang, ...]:

@@ -354,6 +354,7 @@ class SixWayAligner:
         langs = [lang for lang in LANGS if lang in ids]
         pivot = _pivot({lang: members[lang] for lang in langs}) or langs[0]
         first = members[pivot][0]
+        confidence, best_match = self._scores(members, unit)
         return Group(
             id=group_id(resolution, first.level, ids),
             resolution=resolution,
@@ -362,17 +363,21 @@ class SixWayAligner:
             position=position,
             members=ids,
             method=method if len(langs) > 1 else Method.SINGLE,
-            confidence=self._confidence(members, unit),
+            confidence=confidence,
+            best_match_similarity=best_match,
             parent_id=parent_group,
         )
 
-    def _confidence(self, members: Members, unit: Mapping[Lang, Sequence[Segment]]) -> float:
-        """How sure the grouping is, from the embeddings.
+    def _scores(
+        self, members: Members, unit: Mapping[Lang, Sequence[Segment]]
+    ) -> tuple[float | None, float | None]:
+        """How sure the grouping is, from the embeddings: (confidence, best match similarity).
 
-        For several languages: the mean cosine similarity over every pair of their texts.
-        For one language (a 1-0 group): one minus its best cosine to any item of the other
-        languages in the same unit, so a segment that nothing resembles scores high and a
-        missed match scores low; 1.0 when the unit has no other language at all.
+        For several languages, the confidence: the mean cosine similarity over every pair of
+        their texts. For one language (a 1-0 group), the best match similarity instead: its
+        best cosine to any item of the other languages in the same unit, so a missed match
+        scores high and a segment that nothing resembles low; ``None`` when the unit has no
+        other language at all. Two numbers, because they mean opposite things.
         """
         langs = [lang for lang in LANGS if members.get(lang)]
         texts = [join_items([s.text for s in members[lang]]) for lang in langs]
@@ -381,10 +386,10 @@ class SixWayAligner:
                 join_items([s.text]) for lang, seq in unit.items() if lang != langs[0] for s in seq
             ]
             if not others:
-                return 1.0
+                return None, None
             vecs = self.cache.get([*texts, *others])
-            return float(1.0 - np.max(vecs[1:] @ vecs[0]))
+            return None, float(np.max(vecs[1:] @ vecs[0]))
         vecs = self.cache.get(texts)
         sims = vecs @ vecs.T
         upper = sims[np.triu_indices(len(langs), k=1)]
-        return float(np.mean(upper))
+        return float(np.mean(upper)), None

@@ -23,7 +23,7 @@ import logging
 import threading
 import uuid
 from collections import defaultdict
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from importlib.metadata import version
@@ -37,7 +37,7 @@ from alignment.sixway import SixWayAligner, embed_segments
 from corpus.errors import CorpusError
 from corpus.fetch.acquire import FetchOne, Gathered, LanguageResult, gather
 from corpus.fetch.http import FetchPolicy
-from corpus.fetch.registry import load_registry
+from corpus.fetch.registry import DocumentEntry, load_registry
 from corpus.fetch.store import DEFAULT_RAW_STORE, FetchRecord, RawStore
 from corpus.model import Lang, SegmentedDocument, SourceFile
 from corpus.parse import parse_document
@@ -252,12 +252,19 @@ def align_resolution(
     )
 
 
+def describe(config: RunConfig, resolutions: Iterable[str]) -> list[DocumentEntry]:
+    """What the registry says of ``resolutions`` (kind, body, meeting, year, ITU name)."""
+    known = load_registry(config.sources_config).documents
+    return [known[r] for r in sorted(set(resolutions)) if r in known]
+
+
 def load(
     db: Path,
     run: RunRecord,
     docs: Sequence[SegmentedDocument],
     aligned: Sequence[Aligned],
     fetches: Sequence[FetchRecord],
+    catalogue: Sequence[DocumentEntry] = (),
     qa: bool = True,
 ) -> LoadStats:
     """Step 5: load the run into DuckDB and check it, published together by one swap.
@@ -268,7 +275,7 @@ def load(
     groups = [g for a in aligned for g in a.groups]
     similarities: PairSimilarities = {k: v for a in aligned for k, v in a.similarities.items()}
     progress(f"loading {len(docs)} documents and {len(groups)} groups")
-    stats = load_run(db, run, docs, groups, similarities=similarities, fetches=fetches, qa=qa)
+    stats = load_run(db, run, docs, groups, similarities, fetches, catalogue, qa=qa)
     progress(f"published run {run.run_id}")
     return stats
 
@@ -339,8 +346,9 @@ def _build(config: RunConfig, steps: Steps) -> RunReport:
     run = replace(run, summary=replace(run.summary, kept=kept))
     stats, findings, pages = None, None, Reports({}, {})
     if docs or plan.skipped:
+        seen = describe(config, [*run.summary.built, *plan.skipped])
         # With every resolution skipped, the last findings still hold: no QA.
-        stats = steps.call(load, config.db, run, docs, aligned, gathered.records, bool(docs))
+        stats = steps.call(load, config.db, run, docs, aligned, gathered.records, seen, bool(docs))
         findings = stats.findings
     if docs and stats is not None:
         pages = steps.call(write_pages, config.db, run.summary.built)

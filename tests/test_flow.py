@@ -186,16 +186,69 @@ def test_resolution_130_french_beside_english(built: tuple[Path, RunReport]) -> 
     )
     assert str(fr).startswith("la Résolution 71/199 de l'Assemblée générale")
     # Clauses inserted in 2022 have no 2018 English counterpart and are kept alone.
-    [(en, confidence)] = rows(
+    [(en, confidence, best)] = rows(
         db,
-        """SELECT en, confidence FROM parallel WHERE resolution = '130' AND level = 'clause'
+        """SELECT en, confidence, best_match_similarity FROM parallel
+           WHERE resolution = '130' AND level = 'clause'
            AND fr LIKE 'que cet environnement peut être complexe%'""",
     )
     assert en is None
-    # Every group has a confidence; a one-language group's is 1 minus its best cosine to
-    # any other language's item of the same section.
-    assert isinstance(confidence, float) and 0.0 < confidence < 1.0
-    assert rows(db, "SELECT count(*) FROM alignment_groups WHERE confidence IS NULL") == [(0,)]
+    # One name, one meaning: a one-language group has no confidence, but the best cosine
+    # to any other language's item of the same section; several languages, the reverse.
+    assert confidence is None and isinstance(best, float) and 0.0 < best < 1.0
+    [(alone, no_confidence, best_known), (_, null_confidence, best_too)] = rows(
+        db,
+        """SELECT count(*), count(*) FILTER (WHERE confidence IS NULL),
+                  count(best_match_similarity)
+           FROM alignment_groups GROUP BY n_langs > 1 ORDER BY n_langs > 1""",
+    )
+    assert no_confidence == alone and 0 < int(str(best_known)) <= int(str(alone))
+    assert (null_confidence, best_too) == (0, 0)
+
+
+def test_the_resolutions_table_says_what_each_document_is(
+    built: tuple[Path, RunReport],
+) -> None:
+    db, _ = built
+    assert rows(
+        db,
+        "SELECT resolution, kind, body, meeting, year, document, title_en, title_zh IS NULL "
+        "FROM resolutions ORDER BY resolution",
+    ) == [
+        (
+            "130",
+            "resolution",
+            "PP",
+            "PP-18",
+            2018,
+            "S22-PP-C-0076!A35",
+            "Strengthening the role of ITU in building confidence and security in the use "
+            "of information and communication technologies",
+            True,
+        ),
+        (
+            "udhr",
+            "declaration",
+            "UNGA",
+            "UNGA-3",
+            1948,
+            None,
+            "Universal Declaration of Human Rights",
+            False,
+        ),
+    ]
+    [(title_fr,)] = rows(db, "SELECT title_fr FROM resolutions WHERE resolution = '130'")
+    assert str(title_fr).startswith("Renforcement du rôle de l'UIT")
+    # parallel and clauses join it on resolution.
+    assert rows(
+        db,
+        """SELECT r.kind, count(*) FROM clauses AS c JOIN resolutions AS r USING (resolution)
+           GROUP BY ALL ORDER BY 1""",
+    ) == rows(
+        db,
+        """SELECT CASE resolution WHEN 'udhr' THEN 'declaration' ELSE 'resolution' END,
+                  count(*) FROM clauses GROUP BY ALL ORDER BY 1""",
+    )
 
 
 def snapshot(db: Path) -> dict[str, list[tuple[object, ...]]]:

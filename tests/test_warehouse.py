@@ -315,6 +315,7 @@ def test_parallel_columns_and_natural_order(db: Path) -> None:
         "position",
         "method",
         "confidence",
+        "best_match_similarity",
         "n_langs",
         *LANGS,
     ]

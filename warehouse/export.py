@@ -41,6 +41,7 @@ _SEGTYPE = {"section": "block", "clause": "block", "paragraph": "paragraph", "se
 #: What ``export parquet`` writes: every table and view a user may query.
 USER_OBJECTS = (
     "runs",
+    "resolutions",
     "documents",
     "segments",
     "alignment_groups",

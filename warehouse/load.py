@@ -24,6 +24,7 @@ import polars as pl
 
 from alignment.model import Group
 from corpus.errors import DatabaseError
+from corpus.fetch.registry import DocumentEntry
 from corpus.fetch.store import FetchRecord
 from corpus.model import LANGS, Lang, SegmentedDocument
 from warehouse.changes import SegmentChange, run_changes
@@ -102,6 +103,7 @@ _GROUPS = {
     "position": _INT,
     "method": _STR,
     "confidence": pl.Float64,
+    "best_match_similarity": pl.Float64,
     "n_langs": _INT,
     "parent_group_id": _STR,
     "run_id": _STR,
@@ -206,6 +208,7 @@ def load_run(
     groups: Sequence[Group],
     similarities: PairSimilarities | None = None,
     fetches: Sequence[FetchRecord] = (),
+    catalogue: Sequence[DocumentEntry] = (),
     *,
     qa: bool = False,
 ) -> LoadStats:
@@ -226,6 +229,9 @@ def load_run(
             :func:`warehouse.similarity.pair_similarities`); without it the ``pairs`` view
             falls back to each group's confidence.
         fetches: The run's records of the raw store's fetch log, one per URL tried.
+        catalogue: What the registry says of the resolutions the run saw (loaded or
+            skipped): their rows of ``resolutions`` are written again, with the titles of
+            their documents as loaded.
         qa: Run the QA checks on the loaded resolutions before the swap.
 
     Raises:
@@ -258,10 +264,11 @@ def load_run(
             "pair_similarity": _pair_frame(groups, similarities or {}),
             "fetches": _fetch_frame(fetches),
         }
+        catalogued = _catalogue_frame(catalogue)
         findings = None
         with staged(path) as con:
             migrate(con)
-            changes = _load(con, run, documents, frames, run_params)
+            changes = _load(con, run, documents, frames, run_params, catalogued)
             refresh_search(con, frames["documents"]["doc_id"].to_list())
             if qa:
                 findings = qa_into(con, run.run_id, resolutions, changes=changes)
@@ -289,6 +296,7 @@ def _load(
     documents: Sequence[SegmentedDocument],
     frames: Mapping[str, pl.DataFrame],
     run_params: list[object],
+    catalogue: pl.DataFrame,
 ) -> dict[str, SegmentChange]:
     """Delete, insert, record history and check in one transaction; return what changed."""
     resolutions = tuple(sorted({d.document.resolution for d in documents}))
@@ -306,8 +314,58 @@ def _load(
         _check(con, resolutions)
         for statement in _HISTORY:
             con.execute(statement, [doc_ids, run.run_id])
+        _describe(con, run.run_id, [*resolutions, *catalogue["resolution"]], catalogue)
         con.execute(_INSERT_RUN, run_params)
         return run_changes(con, run.run_id)
+
+
+_CATALOGUE: dict[str, pl.DataType | type[pl.DataType]] = {
+    "resolution": _STR,
+    "kind": _STR,
+    "body": _STR,
+    "meeting": _STR,
+    "year": _INT,
+    "document": _STR,
+}
+
+#: The ``resolutions`` rows of $1, written by run $2: the registry's fields (``_catalogue``)
+#: beside the title of each language's document as loaded.
+_TITLES = ", ".join(f"max(d.title) FILTER (WHERE d.lang = '{x}') AS title_{x}" for x in LANGS)
+_DESCRIBE = f"""
+INSERT INTO resolutions BY NAME
+SELECT d.resolution, c.kind, c.body, c.meeting, c.year, c.document, $2 AS run_id, {_TITLES}
+FROM documents AS d LEFT JOIN _catalogue AS c USING (resolution)
+WHERE list_contains($1, d.resolution)
+GROUP BY ALL
+"""
+
+
+def _catalogue_frame(catalogue: Sequence[DocumentEntry]) -> pl.DataFrame:
+    rows = [
+        {
+            "resolution": e.resolution,
+            "kind": e.kind,
+            "body": e.body,
+            "meeting": e.meeting,
+            "year": e.year,
+            "document": None if e.itu is None else str(e.itu),
+        }
+        for e in catalogue
+    ]
+    return pl.DataFrame(rows, schema=_CATALOGUE)
+
+
+def _describe(
+    con: duckdb.DuckDBPyConnection, run_id: str, resolutions: Sequence[str], catalogue: pl.DataFrame
+) -> None:
+    """Write the ``resolutions`` rows of ``resolutions`` again, inside the load's transaction."""
+    wanted = sorted(set(resolutions))
+    con.register("_catalogue", catalogue)
+    try:
+        con.execute("DELETE FROM resolutions WHERE list_contains(?, resolution)", [wanted])
+        con.execute(_DESCRIBE, [wanted, run_id])
+    finally:
+        con.unregister("_catalogue")
 
 
 def _insert(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame) -> None:
@@ -438,6 +496,7 @@ def _group_frame(groups: Sequence[Group], run_id: str) -> pl.DataFrame:
             "position": g.position,
             "method": g.method.value,
             "confidence": g.confidence,
+            "best_match_similarity": g.best_match_similarity,
             "n_langs": len(g.langs),
             "parent_group_id": g.parent_id,
             "run_id": run_id,

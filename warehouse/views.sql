@@ -1,5 +1,7 @@
 -- The views users query. Recreated (CREATE OR REPLACE) after every migration, so a change
 -- here needs a new migration file too, even an empty one, to bump the schema version.
+-- level_rank(level), 1 for section to 4 for sentence, is a macro created before this
+-- script from corpus.model.Level (warehouse/migrations/__init__.py), the order's one home.
 
 -- One row per group, one text column per language, in the order of the documents (coarse
 -- levels first, then position). Several segments of one language in a group (a 2-1 bead)
@@ -13,6 +15,7 @@ SELECT
     g.position,
     g.method,
     g.confidence,
+    g.best_match_similarity,
     g.n_langs,
     string_agg(s.text, ' ' ORDER BY m.ord) FILTER (WHERE m.lang = 'ar') AS ar,
     string_agg(s.text, ' ' ORDER BY m.ord) FILTER (WHERE m.lang = 'en') AS en,
@@ -24,12 +27,11 @@ FROM alignment_groups AS g
 LEFT JOIN alignment_members AS m ON m.group_id = g.group_id
 LEFT JOIN segments AS s ON s.segment_id = m.segment_id
 GROUP BY
-    g.group_id, g.resolution, g.level, g.key, g.position, g.method, g.confidence, g.n_langs
+    g.group_id, g.resolution, g.level, g.key, g.position, g.method, g.confidence,
+    g.best_match_similarity, g.n_langs
 ORDER BY
     g.resolution,
-    CASE g.level
-        WHEN 'section' THEN 1 WHEN 'clause' THEN 2 WHEN 'paragraph' THEN 3 ELSE 4
-    END,
+    level_rank(g.level),
     g.position,
     g.group_id;
 
@@ -181,7 +183,7 @@ LEFT JOIN per_group AS p ON p.run_id = c.run_id AND p.group_id = c.group_id
 LEFT JOIN group_langs AS gl ON gl.group_id = c.group_id
 ORDER BY
     c.run_started_at, c.run_id, c.resolution,
-    CASE c.level WHEN 'section' THEN 1 WHEN 'clause' THEN 2 WHEN 'paragraph' THEN 3 ELSE 4 END,
+    level_rank(c.level),
     c.key, c.lang, c.segment_id;
 
 -- The clause-level rows of level_changes (the change report of documents with clauses).

@@ -396,8 +396,8 @@ def gather(
         registry: the configured sources and documents.
         source: a source name (``itu``, ``snapshot``) or a mirror folder or manifest.
         fallback: where to take a language from when ``source`` cannot supply it.
-        resolutions: the documents to get (default: all the registry knows for an HTTP
-            source, all in the manifest for a mirror).
+        resolutions: the documents to get (default: those the registry names by an ITU
+            document name, for an HTTP source; all in the manifest for a mirror).
         langs: the languages (default: the six).
         store: the raw store for HTTP sources (default ``data/raw``).
         fetch_one: how to fetch one URL (default: one attempt, no retries); the flow
@@ -457,7 +457,9 @@ def _collect(
     acquirer = HttpAcquirer(store, fetch, run_id, registry.policy)
     wanted = list(langs) if langs is not None else list(LANGS)
     results = []
-    for resolution in resolutions if resolutions is not None else list(registry.documents):
+    # By default, every document the registry names on ITU's server (an ITU document name).
+    known = [r for r, entry in registry.documents.items() if entry.itu is not None]
+    for resolution in resolutions if resolutions is not None else known:
         try:
             plans = registry.plan(source, resolution, wanted)
         except CorpusError as exc:

@@ -144,13 +144,25 @@ class MirrorSource:
 Source = HttpSource | MirrorSource | FolderSource
 
 
+#: What a document of the corpus can be.
+DOCUMENT_KINDS: Final = ("resolution", "recommendation", "declaration")
+
+
 @dataclass(frozen=True, slots=True)
 class DocumentEntry:
-    """A document the registry knows, by the resolution id the corpus uses."""
+    """A document the registry knows, by the resolution id the corpus uses.
+
+    ``kind``, ``body`` (who adopted it: PP, WTSA, ITU-T, UNGA), ``meeting`` (the conference
+    or study group, e.g. PP-18) and ``year`` describe it in the ``resolutions`` table.
+    """
 
     resolution: str
     title: str
     itu: ItuName | None
+    kind: str | None = None
+    body: str | None = None
+    meeting: str | None = None
+    year: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -368,7 +380,26 @@ def _document(res: str, table: dict[str, Any], where: str) -> DocumentEntry:
         name = ItuName.parse(itu) if itu else None
     except InputError as exc:
         raise InputError(f"document {res}: {exc.problem}", path=where) from None
-    return DocumentEntry(resolution=res, title=str(table.get("title", res)), itu=name)
+    kind = table.get("kind")
+    if kind is not None and kind not in DOCUMENT_KINDS:
+        raise InputError(
+            f"document {res}: kind must be one of {', '.join(DOCUMENT_KINDS)}", path=where
+        )
+    year = table.get("year")
+    if year is not None and (not isinstance(year, int) or isinstance(year, bool)):
+        raise InputError(f"document {res}: year must be a number", path=where)
+    texts = {key: table.get(key) for key in ("body", "meeting")}
+    if any(v is not None and not isinstance(v, str) for v in texts.values()):
+        raise InputError(f"document {res}: body and meeting must be strings", path=where)
+    return DocumentEntry(
+        resolution=res,
+        title=str(table.get("title", res)),
+        itu=name,
+        kind=kind,
+        body=texts["body"],
+        meeting=texts["meeting"],
+        year=year,
+    )
 
 
 def _policy(table: Any, where: str) -> FetchPolicy:

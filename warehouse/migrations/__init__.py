@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
 
+from corpus.model import Level
+
 _NAME = re.compile(r"^(\d{4})_([a-z0-9_]+)\.sql$")
 
 
@@ -46,8 +48,14 @@ def migrations() -> tuple[Migration, ...]:
 
 
 def views_sql() -> str:
-    """Return the script that (re)creates every view of the current schema."""
-    return files("warehouse").joinpath("views.sql").read_text(encoding="utf-8")
+    """Return the script that (re)creates every view of the current schema.
+
+    It starts with the ``level_rank`` macro the views order by, made from
+    :class:`corpus.model.Level` so that the level order has one home.
+    """
+    levels = ", ".join(f"'{level.value}'" for level in Level)
+    rank = f"CREATE OR REPLACE MACRO level_rank(level) AS list_position([{levels}], level);\n"
+    return rank + files("warehouse").joinpath("views.sql").read_text(encoding="utf-8")
 
 
 #: The schema version this program writes and reads: the number of the last migration.
