@@ -180,6 +180,7 @@ def test_the_example_config_reads_as_the_defaults() -> None:
         "raw_store": None,
         "sources_config": None,
         "incremental": True,
+        "wait": False,
         "runner": "thread",
         "dask_address": None,
         "dask_workers": None,
