@@ -52,7 +52,7 @@ def test_the_temporary_server_dies_with_a_killed_run(tmp_path: Path) -> None:
         "PYTHONPATH": str(ROOT),
         "PREFECT_HOME": str(tmp_path / "prefect"),
     }
-    env.pop("PREFECT_API_URL")
+    env.pop("PREFECT_API_URL", None)
     run = subprocess.Popen(
         [sys.executable, "-c", SCRIPT], env=env, stdout=subprocess.PIPE, text=True
     )

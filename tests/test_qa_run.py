@@ -94,8 +94,8 @@ def db(tmp_path: Path) -> Path:
         )
     for gid, res, level, key, pos, method, conf, members in GROUPS:
         con.execute(
-            "INSERT INTO alignment_groups VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, "
-            "'20260101T000000Z-test')",
+            "INSERT INTO alignment_groups (group_id, resolution, level, key, position, method, "
+            "confidence, n_langs, run_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, '20260101T000000Z-test')",
             [gid, res, level, key, pos, method, conf, len(members)],
         )
         for ord_, seg in enumerate(members):
