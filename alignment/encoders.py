@@ -215,6 +215,9 @@ def load_encoder(spec: str = DEFAULT_ENCODER) -> SentenceEncoder:
 #: while leaving the encoder its own micro-batching; a progress line follows each call
 #: (about half a minute of work on one core).
 ENCODE_BATCH = 512
+#: Fewer new strings than this are embedded without a progress line: the profile aligner
+#: asks for a window or two at a time, and a line per such call would drown the real ones.
+PROGRESS_MIN = 64
 
 
 def encoder_key(encoder: SentenceEncoder) -> str:
@@ -271,7 +274,8 @@ class EmbeddingCache:
             self.encoded += len(batch)
             if self.store is not None:
                 self.store.put(fresh)
-            progress(f"embedded {min(at + ENCODE_BATCH, len(new))}/{len(new)} strings")
+            if len(new) >= PROGRESS_MIN:
+                progress(f"embedded {min(at + ENCODE_BATCH, len(new))}/{len(new)} strings")
 
     def get(self, texts: Sequence[str]) -> Vectors:
         """Return the vectors of ``texts`` in order, embedding any missing ones."""
