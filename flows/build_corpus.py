@@ -24,7 +24,6 @@ from flows.pipeline import (
     RunReport,
     align_resolution,
     build,
-    check,
     load,
     parse_source,
     write_pages,
@@ -38,7 +37,6 @@ TASKS: Final[dict[Callable[..., Any], Task[..., Any]]] = {
     parse_source: task(name="parse", cache_policy=NO_CACHE)(parse_source),
     align_resolution: task(name="embed and align", cache_policy=NO_CACHE)(align_resolution),
     load: task(name="load", cache_policy=NO_CACHE)(load),
-    check: task(name="qa", cache_policy=NO_CACHE)(check),
     write_pages: task(name="report", cache_policy=NO_CACHE)(write_pages),
 }
 

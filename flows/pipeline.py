@@ -44,10 +44,9 @@ from corpus.parse import parse_document
 from corpus.progress import progress
 from corpus.segment import segment_document
 from flows.config import RunConfig
-from warehouse.changes import SegmentChange, SourceState, loaded_documents, plan_skips
+from warehouse.changes import SourceState, loaded_documents, plan_skips
 from warehouse.load import LoadStats, PairSimilarities, load_run
 from warehouse.publish import run_lock
-from warehouse.qa.run import run_qa
 from warehouse.report.render import Reports, write_reports
 from warehouse.restore import keep_last_good
 from warehouse.runs import RunRecord, RunSignature, RunSummary
@@ -280,19 +279,8 @@ def load(
     return stats
 
 
-def check(
-    db: Path, run_id: str, rebuilt: Sequence[str], changes: Mapping[str, SegmentChange]
-) -> int:
-    """Step 6: check the run just loaded, given what it rebuilt and changed; its findings.
-
-    The checks read the rebuilt resolutions (and the corpus-wide ones everything); the
-    findings of the other resolutions are carried over (see :func:`warehouse.qa.run.qa_into`).
-    """
-    return run_qa(db, resolutions=rebuilt, changes=changes, run_id=run_id)[1]
-
-
 def write_pages(db: Path, rebuilt: Sequence[str]) -> Reports:
-    """Step 7: the review page of each rebuilt resolution, beside the database."""
+    """Step 6: the review page of each rebuilt resolution, beside the database."""
     return write_reports(db, rebuilt)
 
 
