@@ -24,7 +24,7 @@ import threading
 import uuid
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from importlib.metadata import version
 from pathlib import Path
@@ -330,8 +330,7 @@ def _build(config: RunConfig, steps: Steps) -> RunReport:
     aligned = [_raised(a) for a in steps.map(align_resolution, calls)]
     for a in aligned:
         progress(f"aligned {a.resolution}: {len(a.groups)} groups")
-    run = record_run(config, run_id, started, gathered, plan, docs, aligned, missing)
-    run = replace(run, summary=replace(run.summary, kept=kept))
+    run = record_run(config, run_id, started, gathered, plan, docs, aligned, missing, kept)
     stats, findings, pages = None, None, Reports({}, {})
     if docs or plan.skipped:
         seen = describe(config, [*run.summary.built, *plan.skipped])
@@ -397,11 +396,12 @@ def record_run(
     docs: Sequence[SegmentedDocument],
     aligned: Sequence[Aligned],
     missing: Mapping[str, str],
+    kept: Mapping[str, str] | None = None,
 ) -> RunRecord:
-    """The run's record: its signature, what it built and skipped, what is missing."""
+    """The run's record: its signature, what it built and skipped, what is missing and kept."""
     params = BertalignParams()
-    kept = [r for r in plan.ready if r.resolution in plan.skipped]
-    langs = sorted({doc.document.lang for doc in docs} | {r.lang for r in kept})
+    unchanged = [r for r in plan.ready if r.resolution in plan.skipped]
+    langs = sorted({doc.document.lang for doc in docs} | {r.lang for r in unchanged})
     sources = [r.source.sha256 for r in gathered.ready if r.source is not None]
     digest = hashlib.sha256("".join(sorted(sources)).encode()).hexdigest()
     encoder = aligned[0].encoder if aligned else config.encoder
@@ -426,6 +426,7 @@ def record_run(
         source=gathered.source,
         fallback=dict(gathered.fallbacks),
         fetched={r.key: r.status for r in gathered.results},
+        kept=dict(kept or {}),
     )
     return RunRecord(
         run_id=run_id,
