@@ -30,8 +30,6 @@ def check_target(target: Path) -> None:
         mode = os.lstat(target).st_mode
     except FileNotFoundError:
         mode = None
-    except NotADirectoryError as exc:
-        raise DatabaseError(f"cannot write it: {exc.strerror}", path=str(target)) from exc
     except OSError as exc:
         raise DatabaseError(f"cannot write it: {exc.strerror}", path=str(target)) from exc
     if mode is not None and not stat.S_ISREG(mode):
