@@ -33,6 +33,7 @@ import numba as nb
 import numpy as np
 from numpy.typing import NDArray
 
+from corpus.labels import ABJAD
 from corpus.model import Lang
 from corpus.values import extract_values
 
@@ -67,7 +68,6 @@ _AR_ORDINALS: Final = (
 #: Letters heading an item (``C. Rule of law``, ``(a)``); Arabic writes them as
 #: letters of its own order or, for capitals, as letter names (``جيم-``).
 _LATIN_LABEL: Final = re.compile(r"^\(?([A-Za-z])[.)]\s")
-_AR_LETTERS: Final = "أبجدهوزحطيكلمنسعفصقرشتثخذضظغ"
 _AR_LETTER_LABEL: Final = re.compile(r"^\(?([أبجدوزحطيكلمنسعفصقرشتثخذضظغ]|هـ)\)\s")
 _AR_LETTER_NAMES: Final = ("ألف", "باء", "جيم", "دال", "هاء", "واو", "زاي", "حاء", "طاء", "ياء")
 _AR_NAME_LABEL: Final = re.compile(r"^(" + "|".join(_AR_LETTER_NAMES) + r")\s*[-–.]")
@@ -119,7 +119,7 @@ def _letter_label(text: str, lang: Lang) -> list[str]:
         m = _AR_LETTER_LABEL.match(text)
         if m:
             letter = "ه" if m.group(1) == "هـ" else m.group(1)
-            return [LABEL + chr(ord("a") + _AR_LETTERS.index(letter))]
+            return [LABEL + chr(ord("a") + ABJAD.index(letter))]
         m = _AR_NAME_LABEL.match(text)
         if m:
             return [LABEL + chr(ord("a") + _AR_LETTER_NAMES.index(m.group(1)))]

@@ -87,8 +87,10 @@ def align_unequal(sentences: Mapping[Lang, Sequence[str]], cache: EmbeddingCache
     ]
     banded = {lang: items for lang, items in sentences.items() if lang not in short}
     atoms = SixWayAligner(cache).align_sequences(banded)
+    if not short:
+        return atoms
+    anchor = cache.get([join_items([t]) for t in sentences[longest]])
     for lang in short:
-        anchor = cache.get([join_items([t]) for t in sentences[longest]])
         mine = cache.get([join_items([t]) for t in sentences[lang]])
         matches = place_by_similarity(mine @ anchor.T)
         atoms = _insert(atoms, longest, lang, matches)

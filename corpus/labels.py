@@ -256,7 +256,7 @@ _RANGE_RE: Final[re.Pattern[str]] = re.compile(
 )
 
 
-def _digits(text: str) -> str:
+def ascii_digits(text: str) -> str:
     """Arabic-Indic (or any script's) digits as ASCII, other characters as they are."""
     return "".join(str(int(c)) if c.isdigit() and not c.isascii() else c for c in text)
 
@@ -270,7 +270,7 @@ def number_key(raw: str, lang: Lang, *, known: Callable[[str], bool] | None = No
     so a number typed the Latin way still reads right. The label itself stays as
     written; only the key is turned round.
     """
-    text = _digits(raw.strip().replace("\u00a0", " ")).rstrip(".").strip()
+    text = ascii_digits(raw.strip().replace("\u00a0", " ")).rstrip(".").strip()
     if not text or not _NUMBER_RE.match(text):
         return None
     parts = [re.sub(r"\s+", "", p) for p in text.split(".")]

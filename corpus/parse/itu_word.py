@@ -45,7 +45,7 @@ from collections import Counter
 from dataclasses import dataclass, field, replace
 from typing import Final
 
-from corpus.labels import Label, number_key, parse_label
+from corpus.labels import Label, ascii_digits, number_key, parse_label
 from corpus.lexicon import part_key, section_key
 from corpus.model import BlockKind, Document, SourceFile
 from corpus.parse._common import ClauseTracker
@@ -234,7 +234,7 @@ class _Reader:
             self.tracker = ClauseTracker(self.source.lang, key)
             self.old_tracker = ClauseTracker(self.source.lang, key)
         elif role is Role.SECTION_NO:
-            match = _SECTION_NUMBER.search(_ascii_digits(text))
+            match = _SECTION_NUMBER.search(ascii_digits(text))
             number = (match[1] + (match[2] or "").lower()) if match else None
             if number is None:
                 self.counters["section"] += 1
@@ -270,7 +270,7 @@ class _Reader:
         if part is not None:
             return part
         first_line = text.split("\n")[0]
-        latin = "".join(_CYRILLIC_LATIN.get(c, c) for c in _ascii_digits(first_line))
+        latin = "".join(_CYRILLIC_LATIN.get(c, c) for c in ascii_digits(first_line))
         match = _ANNEX_LETTER.match(latin)
         kind = "appendix" if "appendix" in fold(item.style_id or "") else "annex"
         if match is None:
@@ -434,10 +434,6 @@ def _fingerprint(text: str) -> str:
     """Letters and digits only, Cyrillic look-alikes as Latin: "МСЭ-Т Е.119" = "МСЭT E.119"."""
     folded = "".join(_HOMOGLYPHS.get(c, c) for c in text.casefold())
     return "".join(c for c in folded if c.isalnum())
-
-
-def _ascii_digits(text: str) -> str:
-    return "".join(str(int(c)) if c.isdigit() and not c.isascii() else c for c in text)
 
 
 def _auto_label(item: Item, numbering: Numbering) -> str | None:
