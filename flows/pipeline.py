@@ -37,7 +37,7 @@ from alignment.sixway import SixWayAligner, embed_segments
 from corpus.errors import CorpusError
 from corpus.fetch.acquire import FetchOne, Gathered, LanguageResult, gather
 from corpus.fetch.http import FetchPolicy
-from corpus.fetch.registry import DocumentEntry, load_registry
+from corpus.fetch.registry import DocumentEntry, Registry, load_registry
 from corpus.fetch.store import DEFAULT_RAW_STORE, FetchRecord, RawStore
 from corpus.model import Lang, SegmentedDocument, SourceFile
 from corpus.parse import parse_document
@@ -172,13 +172,17 @@ def gather_sources(
     config: RunConfig,
     run_id: str | None = None,
     fetcher: Callable[[FetchPolicy], FetchOne | None] | None = None,
+    registry: Registry | None = None,
 ) -> Gathered:
     """Step 1: every language version from the source (gaps from the fallback).
+
+    ``registry`` is the one of ``config.sources_config`` if the caller has read it already.
 
     Raises:
         InputError: an unknown source, or a mirror whose manifest cannot be read.
     """
-    registry = load_registry(config.sources_config)
+    if registry is None:
+        registry = load_registry(config.sources_config)
     return gather(
         registry,
         config.source,
@@ -251,9 +255,9 @@ def align_resolution(
     )
 
 
-def describe(config: RunConfig, resolutions: Iterable[str]) -> list[DocumentEntry]:
+def describe(registry: Registry, resolutions: Iterable[str]) -> list[DocumentEntry]:
     """What the registry says of ``resolutions`` (kind, body, meeting, year, ITU name)."""
-    known = load_registry(config.sources_config).documents
+    known = registry.documents
     return [known[r] for r in sorted(set(resolutions)) if r in known]
 
 
@@ -303,7 +307,8 @@ def _build(config: RunConfig, steps: Steps) -> RunReport:
     log = steps.log()
     started = datetime.now(UTC)
     run_id = f"{started:%Y%m%dT%H%M%SZ}-{uuid.uuid4().hex[:8]}"
-    gathered = gather_sources(config, run_id, steps.fetcher)
+    registry = load_registry(config.sources_config)
+    gathered = gather_sources(config, run_id, steps.fetcher, registry)
     for where, reason in gathered.missing.items():
         log.warning("missing %s: %s", where, reason)
     for where, reason in gathered.fallbacks.items():
@@ -333,7 +338,7 @@ def _build(config: RunConfig, steps: Steps) -> RunReport:
     run = record_run(config, run_id, started, gathered, plan, docs, aligned, missing, kept)
     stats, findings, pages = None, None, Reports({}, {})
     if docs or plan.skipped:
-        seen = describe(config, [*run.summary.built, *plan.skipped])
+        seen = describe(registry, [*run.summary.built, *plan.skipped])
         # With every resolution skipped, the last findings still hold: no QA.
         stats = steps.call(load, config.db, run, docs, aligned, gathered.records, seen, bool(docs))
         findings = stats.findings
