@@ -83,9 +83,10 @@ class BertalignParams:
     #: beads (two UDHR paragraphs came out as one 2-2 bead). Short units use
     #: the plain cosine.
     margin_min_items: int = 10
-    #: Weight of the anchor agreement (numbers, labels, symbols; -1..1) added to
-    #: a bead's similarity when both sides carry anchors (see :mod:`alignment.anchors`).
-    anchor_gain: float = 0.15
+    #: Weight of the anchor agreement (the summed weight of the numbers, labels and
+    #: symbols two windows share) added to a bead's similarity when both sides carry
+    #: anchors (see :mod:`alignment.anchors`); tuned on UNPC documents 0-9.
+    anchor_gain: float = 0.1
 
 
 @dataclass(frozen=True, slots=True)
@@ -254,6 +255,40 @@ def mean_windows(items: Sequence[str], cache: EmbeddingCache, num_overlaps: int)
         vecs[w, w:] = summed / norms
         lens[w, w:] = lengths
     return Windows(vecs=vecs, lens=lens)
+
+
+def short_window_texts(items: Sequence[str], short: Sequence[bool]) -> dict[int, str]:
+    """The joined text of every window of two items holding a short one, by its last item."""
+    return {
+        i: join_items(items[i - 1 : i + 1])
+        for i in range(1, len(items))
+        if short[i - 1] or short[i]
+    }
+
+
+def embed_short_windows(
+    windows: Windows, items: Sequence[str], short: Sequence[bool], cache: EmbeddingCache
+) -> Windows:
+    """Embed the joined text of each two-item window holding a short item (a heading, a label).
+
+    In a summed window (:func:`mean_windows`) a short item weighs little, so
+    ``Question of Cyprus`` glued to the paragraph after it scores about as well
+    against a translation that dropped the heading as against one that merged it,
+    and the aligner cannot tell a merge from a drop. The encoder's own embedding of
+    the joined text can: on UNPC pairs (documents 0-9), a threshold on how much the
+    heading adds to the window's similarity misclassifies 47 of 856 such cases with
+    embedded windows against 74 with summed ones. Only these windows are embedded
+    (about a quarter as many strings again as items on UN text), the rest stay sums.
+    """
+    texts = short_window_texts(items, short)
+    if not texts or windows.vecs.shape[0] < 2:
+        return windows
+    found = cache.get(list(texts.values()))
+    norms = np.linalg.norm(found, axis=1, keepdims=True)
+    norms[norms == 0] = 1.0
+    vecs = windows.vecs.copy()
+    vecs[1, list(texts)] = found / norms
+    return Windows(vecs=vecs, lens=windows.lens, anchors=windows.anchors)
 
 
 @functools.cache

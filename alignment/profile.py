@@ -324,8 +324,6 @@ def _short_conflicts(
     Returns the items to split off at the head, the rest, the items at the tail.
     """
     target = set(theirs.tokens(0, one))
-    if not target:
-        return [], many, []
 
     def conflicts(item: int, rest: Sequence[int]) -> bool:
         mine_tokens = set(mine.tokens(0, item)) - mine.labels
@@ -334,7 +332,7 @@ def _short_conflicts(
             bool(mine.short[item])
             and bool(mine_tokens)
             and not mine_tokens & target
-            and bool(rest_tokens & target)
+            and (not target or bool(rest_tokens & target))
         )
 
     head: list[int] = []
@@ -351,7 +349,8 @@ def _short_conflicts(
 LENGTH_WEIGHT = 0.2
 #: How much better the best part must score than the whole to split a merge.
 #: Both tuned on the UNPC benchmark: with mean windows a true merge scores only
-#: a little above its longer part.
+#: a little above its longer part. (0.03 scores better on UNPC documents 0-9, but
+#: glues Resolution 130's French ``recalling n)``, which English lacks, to the next.)
 SPLIT_GAIN = 0.02
 
 

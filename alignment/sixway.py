@@ -22,6 +22,7 @@ import numpy as np
 from alignment.anchors import Extractor, Vocabulary, extract_anchors, is_short
 from alignment.bertalign_core import (
     BertalignParams,
+    embed_short_windows,
     embed_windows,
     join_items,
     mean_windows,
@@ -323,6 +324,12 @@ class SixWayAligner:
         overlaps = self.params.max_align - 1
         make = mean_windows if self.windows == "mean" else embed_windows
         windows = {lang: make(list(seqs[lang]), self.cache, overlaps) for lang in order}
+        short = {lang: [is_short(t, lang) for t in seqs[lang]] for lang in order}
+        if self.windows == "mean":
+            windows = {
+                lang: embed_short_windows(windows[lang], seqs[lang], short[lang], self.cache)
+                for lang in order
+            }
         if self.anchors is None:
             return align_profile(windows, order, self.params, rounds=self.rounds)
         extract = self.anchors
@@ -331,9 +338,7 @@ class SixWayAligner:
         anchored = {
             lang: replace(
                 windows[lang],
-                anchors=vocabulary.windows(
-                    items[lang], [is_short(t, lang) for t in seqs[lang]], overlaps
-                ),
+                anchors=vocabulary.windows(items[lang], short[lang], overlaps),
             )
             for lang in order
         }

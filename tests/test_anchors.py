@@ -1,4 +1,4 @@
-"""Anchors on real UN text in ar, zh, ru and en: what they read, and the beads they fix.
+"""Anchors and short items on real UN text in ar, zh, ru and en: what they read, the beads they fix.
 
 The sentences are lines of the development set of the United Nations Parallel Corpus
 v1.0 (courtesy of the United Nations; Ziemski, Junczys-Dowmunt and Pouliquen, LREC
@@ -201,3 +201,147 @@ def test_a_dropped_heading_is_not_glued_to_its_neighbour(
     both = {"en": ARTICLE["en"], lang: other}
     beads = pairwise_beads(aligner.align_sequences(both), ["en", lang])[f"en-{lang}"]
     assert beads == [([i], [i]) for i in range(4)]
+
+
+def _lines(*rows: tuple[str, str, str, str]) -> dict[Lang, list[str]]:
+    langs: tuple[Lang, ...] = ("en", "ar", "zh", "ru")
+    return {lang: [row[n] for row in rows] for n, lang in enumerate(langs)}
+
+
+#: A dated line between two paragraphs without numbers (a statement to a session).
+DATED = _lines(
+    (
+        "From a location near the Israeli enemy Jabal al-Tayyarah position, four enemy "
+        "soldiers monitored Lebanese territory using scopes mounted on their weapons, which "
+        "they pointed towards Lebanese Army soldiers on the Lebanese side of the Blue Line.",
+        "جوار مركز جبل التيارات المعادي التابع للعدو الإسرائيلي، أقدم /4/ عناصر للعدو على "
+        "مراقبة الأراضي اللبنانية بواسطة أجهزة التسديد العائدة لأسلحتهم كما قاموا بتوجيهها "
+        "باتجاه عناصر الجيش اللبناني في الجهة اللبنانية من الخط الأزرق.",
+        "四名敌方士兵从以色列敌方Jabal al-Tayyarah阵地附近一处地点，用安装在武器上的望远镜"
+        "监测黎巴嫩领土，把望远镜对向在蓝线黎巴嫩一侧的黎巴嫩军队士兵。",
+        "Из точки недалеко от позиции израильского противника в Джебель-эт-Тайяре четыре "
+        "вражеских солдата вели наблюдение за ливанской территорией через оптические прицелы "
+        "своего оружия, которое они наводили на солдат Ливанской армии, находившихся на "
+        "ливанской стороне от <<голубой линии>>.",
+    ),
+    (
+        "13-17 April 2015",
+        "١٣-١٧نيسان/أبريل ٢٠١٥",
+        "2015年4月13日至17日",
+        "13 - 17 апреля 2015 года",
+    ),
+    (
+        "At Hydroaid we believe in an integrated approach to development revolving around "
+        "water as a key resource and on training as a tool for promoting sustainable "
+        "resources management.",
+        "ونحن، في منظمة المساعدة على تدبير الموارد المائية، نؤمن بنهج متكامل للتنمية يتمحور "
+        "حول المياه كمورد رئيسي وحول التدريب كأداة لتعزيز الإدارة المستدامة للموارد.",
+        "在水援助促进发展研究所，我们坚信围绕以水为关键资源和以培训为促进可持续资源管理工具的综合性发展方法。",
+        "Организация <<Хайдроэйд>> полагает, что необходим комплексный подход к развитию с "
+        "особым вниманием к воде как ключевому ресурсу, а также к подготовке кадров, "
+        "являющихся инструментом совершенствования рационального управления ресурсами.",
+    ),
+    (
+        "The increasingly worrisome impacts of global climate and environmental change, which "
+        "are adding considerable stress to countries whose resources are already scarce, "
+        "brought us in the years to develop a strong sensitivity for contexts characterized "
+        "by high pressures on their local resources.",
+        "إن آثار التغير المناخي والبيئي العالمي، التي تثير القلق بشكل متزايد والتي تشكل ضغطا "
+        "إضافيا كبيرا على البلدان التي تعرف شحا في الموارد أصلا، دفعتنا عبر السنين إلى تطوير "
+        "حساسية قوية نحو السياقات التي تتميز بضغط كبير على الموارد المحلية.",
+        "日益令人担忧的全球气候和环境变化的影响将给那些资源匮乏的国家增添巨大压力，并使得我们在今后"
+        "几年里要对当地资源面临沉重压力的境况保持高度的敏感性。",
+        "Наблюдая все более тревожные последствия глобального изменения климата и окружающей "
+        "среды, которые существенно увеличивают давление на страны, уже испытывающие "
+        "нехватку ресурсов, мы стали уделять повышенное внимание дефициту ресурсов на местном "
+        "уровне.",
+    ),
+)
+
+#: A heading without a number between an agenda item and a letter's first paragraphs.
+CYPRUS = _lines(
+    ("Agenda item 42", "البند 42 من جدول الأعمال", "议程项目42", "Пункт 42 повестки дня"),
+    ("Question of Cyprus", "مسألة قبرص", "塞浦路斯问题", "Кипрский вопрос"),
+    (
+        'At the outset, regarding the claims of so-called "infringements of international air '
+        'traffic regulations" and "violations of the national airspace of the Republic of '
+        'Cyprus by Turkey", I wish, once again, to reiterate that flights within the sovereign '
+        "airspace of the Turkish Republic of Northern Cyprus take place with the full knowledge "
+        "and consent of the relevant authorities of the State, over which the Greek Cypriot "
+        "administration in South Cyprus has no jurisdiction or right of say whatsoever.",
+        'ردا على المزاعم بما يسمى "خروقات تركيا لقواعد الملاحة الجوية الدولية" و "انتهاكاتها '
+        'للمجال الجوي الوطني لجمهورية قبرص"، أود بادئ ذي بدء أن أؤكد مجددا أن الرحلات الجوية '
+        "داخل المجال الجوي السيادي للجمهورية التركية لشمال قبرص تجري بمعرفة وموافقة تامتين من "
+        "السلطات المختصة في الدولة، التي ليس للإدارة القبرصية اليونانية في جنوب قبرص أي ولاية "
+        "أو سلطة من أي نوع عليها.",
+        '首先，对于声称的所谓土耳其"违反国际空中交通管制条例"和"侵犯塞浦路斯共和国领空"，我谨再次'
+        "重明，北塞浦路斯土耳其共和国主权空域内的飞行均为本国有关当局充分知悉和同意，南塞浦路斯希族"
+        "塞人当局对此没有任何管辖权或发言权。",
+        "Прежде всего, что касается утверждений о так называемых <<нарушениях международных "
+        "правил воздушного движения и вторжениях в национальное воздушное пространство "
+        "Республики Кипр, совершенных Турцией>>, то я хотел бы вновь заявить о том, что полеты "
+        "в суверенном воздушном пространстве Турецкой Республики Северного Кипра "
+        "осуществляются с полного ведома и согласия соответствующих властей этого государства, "
+        "в отношении которого кипрско-греческая администрация Южного Кипра не имеет "
+        "юрисдикции или каких-либо прав, которые позволяли бы ей вмешиваться в его дела.",
+    ),
+    (
+        "The civil aviation authority of the Turkish Republic of Northern Cyprus is the sole "
+        "competent authority to provide air traffic and aeronautical information services "
+        "within its own national airspace.",
+        "فهيئة الطيران المدني للجمهورية التركية لشمال قبرص هي الهيئة المختصة الوحيدة التي تقدم "
+        "خدمات الملاحة الجوية ومعلومات الطيران داخل المجال الجوي الوطني الخاص بها.",
+        "北塞浦路斯土耳其共和国民用航空局是提供本国领空内空中交通和航空信息服务的唯一主管部门。",
+        "Единственным компетентным органом, правомочным организовывать работу служб управления "
+        "воздушным движением и предоставлять аэронавигационную информацию в национальном "
+        "воздушном пространстве Турецкой Республики Северного Кипра является ее Управление "
+        "гражданской авиации.",
+    ),
+)
+
+
+def _beads(encoder: SentenceEncoder, lang: Lang, en: list[str], other: list[str]) -> list[Bead]:
+    aligner = SixWayAligner(EmbeddingCache(encoder))
+    return pairwise_beads(aligner.align_sequences({"en": en, lang: other}), ["en", lang])[
+        f"en-{lang}"
+    ]
+
+
+@pytest.mark.parametrize("lang", ["ar", "zh", "ru"])
+def test_a_dropped_dated_line_is_a_bead_of_its_own(encoder: SentenceEncoder, lang: Lang) -> None:
+    # The other language lacks "13-17 April 2015" and its neighbours carry no number:
+    # the date is a 1-0 bead, not glued to the paragraph after it.
+    other = [DATED[lang][i] for i in (0, 2, 3)]
+    beads = _beads(encoder, lang, DATED["en"], other)
+    assert beads == [([0], [0]), ([1], []), ([2], [1]), ([3], [2])]
+
+
+@pytest.mark.parametrize("lang", ["ar", "zh", "ru"])
+def test_a_dated_line_merged_with_the_next_is_one_bead(
+    encoder: SentenceEncoder, lang: Lang
+) -> None:
+    sep = "" if lang == "zh" else " "
+    other = [DATED[lang][0], sep.join(DATED[lang][1:3]), DATED[lang][3]]
+    beads = _beads(encoder, lang, DATED["en"], other)
+    assert beads == [([0], [0]), ([1, 2], [1]), ([3], [2])]
+
+
+@pytest.mark.parametrize(
+    ("keep", "expected"),
+    [
+        # Russian drops the heading: a 1-0 bead (it was glued to the paragraph after it).
+        ([[0], [2], [3]], [([0], [0]), ([1], []), ([2], [1]), ([3], [2])]),
+        # Russian merges it with that paragraph: a 2-1 bead.
+        ([[0], [1, 2], [3]], [([0], [0]), ([1, 2], [1]), ([3], [2])]),
+    ],
+)
+def test_a_heading_without_a_number_dropped_or_merged(
+    encoder: SentenceEncoder, keep: list[list[int]], expected: list[Bead]
+) -> None:
+    # No anchor tells these apart: the embedded two-item windows holding the heading
+    # do (alignment.bertalign_core.embed_short_windows). English, Arabic and Chinese
+    # keep the heading apart; the four languages are aligned together.
+    seqs: dict[Lang, list[str]] = {lang: list(CYPRUS[lang]) for lang in ("en", "ar", "zh")}
+    seqs["ru"] = [" ".join(CYPRUS["ru"][i] for i in item) for item in keep]
+    aligner = SixWayAligner(EmbeddingCache(encoder))
+    assert pairwise_beads(aligner.align_sequences(seqs), ["en", "ru"])["en-ru"] == expected

@@ -8,6 +8,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from alignment.anchors import is_short
+from alignment.bertalign_core import short_window_texts
 from alignment.encoders import EmbeddingCache, SentenceEncoder, Vectors, encoder_key, load_encoder
 from alignment.sixway import SixWayAligner, pairwise_beads
 from alignment.store import EmbeddingStore
@@ -71,7 +73,13 @@ def test_second_run_on_unchanged_input_embeds_nothing(
     }
     first = EmbeddingCache(encoder, store=tmp_path)
     before = pairwise_beads(SixWayAligner(first).align_sequences(seqs), ["ar", "fr", "zh"])
-    assert first.encoded == sum(len(s) for s in seqs.values())
+    # Every item, and the two-item windows holding a short one (Chinese has some).
+    windows = {
+        lang: short_window_texts(seq, [is_short(t, lang) for t in seq])
+        for lang, seq in seqs.items()
+    }
+    assert windows["zh"]
+    assert first.encoded == sum(len(s) + len(windows[lang]) for lang, s in seqs.items())
     second = EmbeddingCache(encoder, store=tmp_path)
     after = pairwise_beads(SixWayAligner(second).align_sequences(seqs), ["ar", "fr", "zh"])
     assert second.encoded == 0
