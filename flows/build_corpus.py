@@ -71,7 +71,7 @@ class TaskSteps:
         return out
 
 
-def _quoted(args: Sequence[Any]) -> list[quote[Any]]:
+def _quoted(args: Sequence[Any]) -> list[quote]:
     """Arguments that Prefect passes on as they are.
 
     Unquoted, Prefect walks every segment and group of a run looking for futures:

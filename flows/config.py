@@ -233,6 +233,17 @@ class RunConfig:
             )
         },
     )
+    mine_terms: bool = field(
+        default=False,
+        metadata={
+            "option": Option(
+                "Also mine term candidates over the whole corpus (term_candidates): a cost "
+                "that grows with the corpus, so left to `itu-corpus qa` unless asked.",
+                ("--mine-terms/--no-mine-terms",),
+                _flag,
+            )
+        },
+    )
     wait: bool = field(
         default=False,
         metadata={

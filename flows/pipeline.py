@@ -37,7 +37,7 @@ from alignment.sixway import SixWayAligner, embed_segments
 from corpus.errors import CorpusError
 from corpus.fetch.acquire import FetchOne, Gathered, LanguageResult, gather
 from corpus.fetch.http import FetchPolicy
-from corpus.fetch.registry import DocumentEntry, Registry, load_registry
+from corpus.fetch.registry import DocumentEntry, HttpSource, Registry, load_registry
 from corpus.fetch.store import DEFAULT_RAW_STORE, FetchRecord, RawStore
 from corpus.model import Lang, SegmentedDocument, SourceFile
 from corpus.parse import parse_document
@@ -206,6 +206,26 @@ def plan_run(config: RunConfig, gathered: Gathered) -> Plan:
     return Plan(ready, skipped)
 
 
+def up_to_date(config: RunConfig) -> bool:
+    """Whether an incremental run of a local source would rebuild nothing at all.
+
+    Read before any orchestration starts (gathering a folder or the snapshot is reading
+    and hashing files), so that an unchanged weekly run costs what checking it costs.
+    Any gap, a fallback or an HTTP source says no: the run itself decides those.
+    """
+    if not config.incremental:
+        return False
+    registry = load_registry(config.sources_config)
+    wanted = [config.source, *([config.fallback] if config.fallback else [])]
+    if any(isinstance(registry.source(spec), HttpSource) for spec in wanted):
+        return False
+    gathered = gather_sources(config, registry=registry)
+    if gathered.missing or gathered.fallbacks:
+        return False
+    plan = plan_run(config, gathered)
+    return bool(plan.ready) and not plan.todo
+
+
 def parse_source(source: SourceFile, data: bytes) -> SegmentedDocument:
     """Step 3, once per document: parse one raw file (already checked) and segment it."""
     doc = segment_document(parse_document(source, data))
@@ -269,16 +289,20 @@ def load(
     fetches: Sequence[FetchRecord],
     catalogue: Sequence[DocumentEntry] = (),
     qa: bool = True,
+    mine_terms: bool = False,
 ) -> LoadStats:
     """Step 5: load the run into DuckDB and check it, published together by one swap.
 
     The QA checks run on the same staged copy as the load (``qa``), so a kill at any point
-    leaves the corpus and its findings both as they were, or both new.
+    leaves the corpus and its findings both as they were, or both new. ``mine_terms``
+    mines the term candidates of the whole corpus as well (a cost that grows with it).
     """
     groups = [g for a in aligned for g in a.groups]
     similarities: PairSimilarities = {k: v for a in aligned for k, v in a.similarities.items()}
     progress(f"loading {len(docs)} documents and {len(groups)} groups")
-    stats = load_run(db, run, docs, groups, similarities, fetches, catalogue, qa=qa)
+    stats = load_run(
+        db, run, docs, groups, similarities, fetches, catalogue, qa=qa, mine_terms=mine_terms
+    )
     progress(f"published run {run.run_id}")
     return stats
 
@@ -340,7 +364,9 @@ def _build(config: RunConfig, steps: Steps) -> RunReport:
     if docs or plan.skipped:
         seen = describe(registry, [*run.summary.built, *plan.skipped])
         # With every resolution skipped, the last findings still hold: no QA.
-        stats = steps.call(load, config.db, run, docs, aligned, gathered.records, seen, bool(docs))
+        qa = bool(docs)
+        mine = qa and config.mine_terms
+        stats = steps.call(load, config.db, run, docs, aligned, gathered.records, seen, qa, mine)
         findings = stats.findings
     if docs and stats is not None:
         pages = steps.call(write_pages, config.db, run.summary.built)

@@ -211,6 +211,7 @@ def load_run(
     catalogue: Sequence[DocumentEntry] = (),
     *,
     qa: bool = False,
+    mine_terms: bool = False,
 ) -> LoadStats:
     """Replace the resolutions of ``documents`` with this run's rows and record the run.
 
@@ -233,6 +234,8 @@ def load_run(
             skipped): their rows of ``resolutions`` are written again, with the titles of
             their documents as loaded.
         qa: Run the QA checks on the loaded resolutions before the swap.
+        mine_terms: Mine the term candidates of the whole corpus too (see
+            :func:`warehouse.qa.run.qa_into`).
 
     Raises:
         DatabaseError: the database cannot be opened or written, or the rows are
@@ -271,7 +274,7 @@ def load_run(
             changes = _load(con, run, documents, frames, run_params, catalogued)
             refresh_search(con, frames["documents"]["doc_id"].to_list())
             if qa:
-                findings = qa_into(con, run.run_id, resolutions, changes=changes)
+                findings = qa_into(con, run.run_id, resolutions, changes=changes, mine=mine_terms)
     except DatabaseError as exc:
         raise DatabaseError(f"{exc.problem}; nothing was loaded", path=str(path)) from exc
     except duckdb.Error as exc:

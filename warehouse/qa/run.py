@@ -9,9 +9,11 @@ findings of the corpus under its run id, yet costs what the run rebuilt:
 * checks of scope ``corpus`` (consistency, outliers) read the groups of their level in
   every resolution and run over all of them, since a new document can change a verdict on
   an old one; ``run`` checks (stale) read what the checked run changed;
-* term candidates are mined in SQL (:mod:`warehouse.qa.terms`) from the candidate terms
-  kept per resolution (``term_groups``, ``term_occurrences``), refreshed for the rebuilt
-  resolutions only;
+* the candidate terms kept per resolution (``term_groups``, ``term_occurrences``) are
+  refreshed for the rebuilt resolutions only; mining them into ``term_candidates`` is a
+  co-occurrence count over the whole corpus that no per-resolution aggregate updates
+  exactly, so it happens only when asked (``mine``: ``itu-corpus qa``, ``run
+  --mine-terms``), never as a side cost of a weekly run;
 * findings and candidates are written in bulk through Arrow, one statement per table.
 
 Everything happens on one open connection (:func:`qa_into`), so the load and the QA of a
@@ -219,6 +221,7 @@ def qa_into(
     resolutions: Collection[str] | None = None,
     checks: Iterable[str] = ALL,
     changes: Mapping[str, SegmentChange] | None = None,
+    mine: bool = False,
 ) -> int:
     """Check the warehouse open on ``con`` and store the findings of ``run_id``; return them.
 
@@ -230,6 +233,7 @@ def qa_into(
         checks: The checks to run (default: all of the registry).
         changes: What run ``run_id`` added or changed, by segment id (the pipeline
             passes what its load reported); ``None`` reads it from the history.
+        mine: Also mine ``term_candidates`` over the whole corpus, under ``run_id``.
 
     Raises:
         ValueError: a check name is not in the registry.
@@ -251,7 +255,7 @@ def qa_into(
     carried = [n for n in names if CHECKS[n].scope == "resolution"] if previous else []
     groups = None if resolutions is None else sorted(resolutions)
     _store_findings(con, run_id, findings, previous, carried, groups)
-    _store_terms(con, run_id, groups)
+    _store_terms(con, run_id, groups, mine)
     return _count(con, "SELECT count(*) FROM qa_findings WHERE run_id = ?", run_id)
 
 
@@ -336,9 +340,9 @@ def _store_findings(
 
 
 def _store_terms(
-    con: duckdb.DuckDBPyConnection, run_id: str, rebuilt: Sequence[str] | None
+    con: duckdb.DuckDBPyConnection, run_id: str, rebuilt: Sequence[str] | None, mine: bool
 ) -> None:
-    """Refresh the candidate terms of the rebuilt resolutions and mine the corpus in SQL."""
+    """Refresh the candidate terms of the rebuilt resolutions; if ``mine``, mine the corpus."""
     if rebuilt is None:
         con.execute("DELETE FROM term_groups")
         con.execute("DELETE FROM term_occurrences")
@@ -354,8 +358,9 @@ def _store_terms(
                 con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM _incoming_terms")
             finally:
                 con.unregister("_incoming_terms")
-    con.execute("DELETE FROM term_candidates WHERE run_id = ?", [run_id])
-    con.execute(f"INSERT INTO term_candidates BY NAME {mine_terms_sql()}", [run_id])
+    if mine:
+        con.execute("DELETE FROM term_candidates WHERE run_id = ?", [run_id])
+        con.execute(f"INSERT INTO term_candidates BY NAME {mine_terms_sql()}", [run_id])
 
 
 def write_findings(
@@ -411,6 +416,7 @@ def run_qa(
     resolutions: Collection[str] | None = None,
     changes: Mapping[str, SegmentChange] | None = None,
     run_id: str | None = None,
+    mine: bool = True,
 ) -> tuple[str, int]:
     """Check a run (the latest by default) and store its findings and term candidates.
 
@@ -421,6 +427,7 @@ def run_qa(
             ``None`` checks the whole corpus.
         changes: What the run added or changed (see :func:`qa_into`).
         run_id: The run checked (default: the latest).
+        mine: Mine the term candidates of the whole corpus too.
 
     Returns the run id and the number of findings.
 
@@ -434,12 +441,21 @@ def run_qa(
             migrate(con)
             run_id = run_id or latest_run(con, db_path)
             with transaction(con):
-                n = qa_into(con, run_id, resolutions, checks, changes)
+                n = qa_into(con, run_id, resolutions, checks, changes, mine=mine)
     except duckdb.Error as exc:
         raise DatabaseError(
             f"cannot write QA findings ({first_line(exc)})", path=str(db_path)
         ) from exc
     return run_id, n
+
+
+def _mined(count: int, mined_at: str | None, run_id: str) -> str:
+    """How many term candidates there are, and which run mined them if not this one."""
+    if mined_at is None:
+        return "no term candidates mined (itu-corpus qa mines them)"
+    if mined_at == run_id:
+        return f"{count} term candidates"
+    return f"{count} term candidates mined at run {mined_at}"
 
 
 def qa_report(db_path: Path | str, top: int = 20, run_id: str | None = None) -> str:
@@ -462,7 +478,11 @@ def qa_report(db_path: Path | str, top: int = 20, run_id: str | None = None) -> 
         "SELECT check_name, severity, findings FROM qa_summary WHERE run_id = ?",
         [run_id],
     )
-    _, n_terms = query(db_path, "SELECT count(*) FROM term_candidates WHERE run_id = ?", [run_id])
+    _, mined = query(
+        db_path,
+        "SELECT count(*), any_value(run_id) FROM term_candidates "
+        "WHERE run_id = (SELECT max(run_id) FROM term_candidates)",
+    )
     _, top_rows = query(
         db_path,
         "SELECT severity, check_name, resolution, level, key, lang, evidence FROM qa_findings "
@@ -478,7 +498,7 @@ def qa_report(db_path: Path | str, top: int = 20, run_id: str | None = None) -> 
     lines = [
         f"QA of run {run_id}: {sum(totals.values())} findings ("
         + ", ".join(f"{totals[s]} {s}" for s in SEVERITIES)
-        + f"), {n_terms[0][0]} term candidates",
+        + f"), {_mined(mined[0][0], mined[0][1], run_id)}",
         f"{'check':<12} {'error':>6} {'warning':>8} {'info':>6}",
     ]
     for name in [*CHECKS, *sorted(set(by_check) - set(CHECKS))]:
