@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter, defaultdict
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import fields
 from pathlib import Path
 from typing import Any, Final
@@ -38,6 +38,8 @@ from warehouse.changes import SegmentChange, run_changes
 from warehouse.db import first_line, migrate, query, transaction
 from warehouse.display import clip
 from warehouse.publish import staged
+from warehouse.qa.corpus import LEVEL as TEXTS_LEVEL
+from warehouse.qa.corpus import corpus_findings, refresh_texts, unrecorded
 from warehouse.qa.model import SEVERITIES, Finding, QAGroup, TermCandidate
 from warehouse.qa.registry import ALL, CHECKS
 from warehouse.qa.terms import mine_term_candidates, mine_terms_sql, term_rows
@@ -46,6 +48,9 @@ from warehouse.qa.terms import mine_term_candidates, mine_terms_sql, term_rows
 LEVELS: Final = tuple(level.value for level in Level)
 #: Groups of this level feed term mining: short texts make associations sharper.
 TERM_LEVEL: Final = "sentence"
+
+#: Resolutions whose groups the checks of scope ``resolution`` hold in memory at once.
+QA_BATCH: Final = 8
 
 #: A database file, or a connection already open on one (a staged copy, say).
 Source = Path | str | duckdb.DuckDBPyConnection
@@ -91,6 +96,7 @@ def read_groups(
     resolutions: Collection[str] | None = None,
     levels: Collection[str] | None = None,
     changes: Mapping[str, SegmentChange] | None = None,
+    group_ids: Collection[str] | None = None,
 ) -> list[QAGroup]:
     """Read the aligned groups of the warehouse, with their members' ids, labels and meta.
 
@@ -100,10 +106,35 @@ def read_groups(
         levels: Only these levels (default: all).
         changes: What the checked run added or changed, by segment id (see
             :func:`warehouse.changes.run_changes`); each group gets its members' entries.
+        group_ids: Only these groups (default: all); needs an open connection.
 
     Raises:
         DatabaseError: the database is missing or lacks the warehouse tables.
     """
+    if group_ids is not None:
+        if not isinstance(source, duckdb.DuckDBPyConnection):
+            raise TypeError("read_groups(group_ids=...) needs an open connection")
+        if not group_ids:
+            return []
+        wanted = pl.DataFrame({"group_id": sorted(group_ids)}, schema={"group_id": pl.String})
+        source.register("_wanted_groups", wanted)
+    try:
+        return _read_groups(source, resolutions, levels, changes or {}, group_ids is not None)
+    finally:
+        if group_ids is not None:
+            assert isinstance(source, duckdb.DuckDBPyConnection)
+            source.unregister("_wanted_groups")
+
+
+def _read_groups(
+    source: Source,
+    resolutions: Collection[str] | None,
+    levels: Collection[str] | None,
+    changed: Mapping[str, SegmentChange],
+    wanted: bool,
+) -> list[QAGroup]:
+    """:func:`read_groups`; with ``wanted``, only the groups listed in ``_wanted_groups``."""
+    only = " AND group_id IN (SELECT group_id FROM _wanted_groups)" if wanted else ""
     where, params = _where("", resolutions, None)
     doc_rows = _rows(source, f"SELECT resolution, lang FROM documents WHERE {where}", params)
     doc_langs: dict[str, set[str]] = defaultdict(set)
@@ -111,11 +142,11 @@ def read_groups(
         doc_langs[str(resolution)].add(str(lang))
     where, params = _where("s.", resolutions, levels)
     members: dict[str, list[tuple[Any, ...]]] = defaultdict(list)
-    for row in _rows(source, _MEMBERS_SQL.format(where=where), params):
+    member_where = where + only.replace("group_id IN", "m.group_id IN")
+    for row in _rows(source, _MEMBERS_SQL.format(where=member_where), params):
         members[str(row[0])].append(row)
     where, params = _where("", resolutions, levels)
-    group_rows = _rows(source, _GROUPS_SQL.format(where=where), params)
-    changed = changes or {}
+    group_rows = _rows(source, _GROUPS_SQL.format(where=where + only), params)
     groups = [_group(row, members[str(row[0])], doc_langs, changed) for row in group_rows]
     groups.sort(key=lambda g: (g.resolution, LEVELS.index(g.level), g.position, g.group_id))
     return groups
@@ -193,8 +224,18 @@ def run_checks(groups: Sequence[QAGroup], checks: Iterable[str] = ALL) -> list[F
     for name in _known(checks):
         check = CHECKS[name]
         findings.extend(check.func([g for g in groups if g.level in check.levels]))
+    return by_severity(findings)
+
+
+def by_severity(findings: Sequence[Finding]) -> list[Finding]:
+    """Most serious first, then in registry order; a check's own order within."""
     order = {name: i for i, name in enumerate(CHECKS)}
     return sorted(findings, key=lambda f: (SEVERITIES.index(f.severity), order[f.check]))
+
+
+def _batches(resolutions: Sequence[str]) -> Iterator[list[str]]:
+    for at in range(0, len(resolutions), QA_BATCH):
+        yield list(resolutions[at : at + QA_BATCH])
 
 
 def mine_terms(groups: Sequence[QAGroup]) -> list[TermCandidate]:
@@ -247,11 +288,26 @@ def qa_into(
     local = [n for n in names if CHECKS[n].scope != "corpus"]
     wide = [n for n in names if CHECKS[n].scope == "corpus"]
     findings: list[Finding] = []
-    if local and (resolutions is None or resolutions):
-        findings = run_checks(read_groups(con, resolutions, None, changes), local)
+    todo = sorted(resolutions) if resolutions is not None else _all_resolutions(con)
+    con.execute(
+        "DELETE FROM qa_texts WHERE resolution NOT IN (SELECT resolution FROM alignment_groups)"
+    )
+    # A few resolutions at a time, so memory is bounded by a batch and not by the run;
+    # the texts the corpus-wide checks compare are kept for each (see warehouse.qa.corpus).
+    levels = None if local else {TEXTS_LEVEL}
+    for batch in _batches(todo):
+        batch_groups = read_groups(con, batch, levels, changes)
+        if local:
+            findings += run_checks(batch_groups, local)
+        refresh_texts(con, batch, batch_groups)
+    for batch in _batches(sorted(set(unrecorded(con)) - set(todo))):
+        refresh_texts(con, batch, read_groups(con, batch, {TEXTS_LEVEL}))
     if wide:
-        levels = {level for n in wide for level in CHECKS[n].levels}
-        findings += run_checks(read_groups(con, None, levels, changes), wide)
+
+        def read(ids: Collection[str]) -> list[QAGroup]:
+            return read_groups(con, None, None, changes, group_ids=ids)
+
+        findings += by_severity(corpus_findings(con, wide, read))
     carried = [n for n in names if CHECKS[n].scope == "resolution"] if previous else []
     groups = None if resolutions is None else sorted(resolutions)
     _store_findings(con, run_id, findings, previous, carried, groups)
@@ -262,6 +318,12 @@ def qa_into(
 def _count(con: duckdb.DuckDBPyConnection, sql: str, *params: object) -> int:
     row = con.execute(sql, list(params)).fetchone()
     return int(row[0]) if row else 0
+
+
+def _all_resolutions(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Every resolution with groups, in order."""
+    rows = con.execute("SELECT DISTINCT resolution FROM alignment_groups ORDER BY 1").fetchall()
+    return [str(r[0]) for r in rows]
 
 
 def _previous_qa(con: duckdb.DuckDBPyConnection, run_id: str) -> str | None:
