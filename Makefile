@@ -26,7 +26,7 @@ $(VENV)/.installed: $(BIN)/python pyproject.toml
 install: $(VENV)/.installed
 
 demo: install
-	$(BIN)/itu-corpus run $(if $(DB),--db $(DB))
+	$(BIN)/itu-corpus run --mine-terms $(if $(DB),--db $(DB))
 	$(BIN)/itu-corpus summary $(if $(DB),--db $(DB))
 
 # A local Prefect server on loopback and the scheduled deployment served against it, both

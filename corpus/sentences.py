@@ -89,6 +89,8 @@ _LABEL_ONLY: Final = re.compile(
 # on spaces only and treats newlines as sentence breaks. No-break spaces are
 # kept: they are part of the word they glue (French "droits ;").
 _LAYOUT_SPACE: Final = re.compile(r"[^\S\u00a0\u2007\u202f\u2060]")
+#: The marks after which ``sentence-splitter`` may break (it needs a space after them).
+_MOSES_MARKS: Final = re.compile(r"[.?!]")
 
 # Arabic: a run of terminal marks (full stop, ! ? ؟ and the Urdu-style full
 # stop ۔, ellipsis), closing quotes and brackets, then whitespace and more
@@ -154,6 +156,11 @@ def split_moses(text: str, lang: Lang) -> list[Span]:
     cut where each sentence after the first starts.
     """
     prepared = _LAYOUT_SPACE.sub(" ", text)
+    last_space = prepared.rstrip(" ").rfind(" ")
+    if last_space < 0 or not _MOSES_MARKS.search(prepared, 0, last_space):
+        # The splitter only breaks after ". ? !" followed by a space: with none of them
+        # before the last word it returns the text whole (most paragraphs, at 3 ms a call).
+        return spans_from_breaks(text, [])
     breaks: list[int] = []
     cursor = 0
     for sentence in _moses_splitter(lang).split(prepared):

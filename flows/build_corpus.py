@@ -15,6 +15,7 @@ from typing import Any, Final, TypeVar, cast
 
 from prefect import Task, flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
+from prefect.utilities.annotations import quote
 
 from corpus.fetch.acquire import FetchOne
 from corpus.fetch.http import FetchPolicy
@@ -56,11 +57,11 @@ class TaskSteps:
 
     def call(self, step: Callable[..., T], *args: Any) -> T:
         """Run the step's task and wait for it."""
-        return cast(T, TASKS[step](*args))
+        return cast(T, TASKS[step](*_quoted(args)))
 
     def map(self, step: Callable[..., T], calls: Sequence[tuple[Any, ...]]) -> list[T | Exception]:
         """Submit one task per call to the task runner, then collect every outcome."""
-        futures = [TASKS[step].submit(*args) for args in calls]
+        futures = [TASKS[step].submit(*_quoted(args)) for args in calls]
         out: list[T | Exception] = []
         for future in futures:
             try:
@@ -68,6 +69,15 @@ class TaskSteps:
             except Exception as exc:  # the pipeline decides what a failure means
                 out.append(exc)
         return out
+
+
+def _quoted(args: Sequence[Any]) -> list[quote]:
+    """Arguments that Prefect passes on as they are.
+
+    Unquoted, Prefect walks every segment and group of a run looking for futures:
+    seconds per run, growing with its size.
+    """
+    return [quote(arg) for arg in args]
 
 
 @flow(name="build_corpus", log_prints=True)

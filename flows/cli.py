@@ -128,13 +128,20 @@ def run(**values: Any) -> None:
     """
     config = run_config(values)
     stay_offline()
-    from corpus.progress import enable
-    from flows.build_corpus import run_flow
-    from flows.ephemeral import tie_server_to_process
+    from corpus.progress import enable, progress
+    from flows.pipeline import build, up_to_date
 
-    tie_server_to_process()
     enable()
-    report = run_flow(config)
+    if up_to_date(config):
+        # Nothing to rebuild: the run is recorded without starting the orchestrator.
+        progress("every resolution is unchanged: recording the run without Prefect")
+        report = build(config)
+    else:
+        from flows.build_corpus import run_flow
+        from flows.ephemeral import tie_server_to_process
+
+        tie_server_to_process()
+        report = run_flow(config)
     click.echo(
         f"run {report.run_id}: {report.documents} documents, {report.groups} groups, "
         f"{report.embedded} strings embedded, {report.reused} read from the embedding store"

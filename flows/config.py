@@ -83,6 +83,12 @@ def _flag(value: Any) -> bool:
     return value
 
 
+def _positive(value: Any) -> int:
+    if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+        raise ValueError("must be a positive integer")
+    return value
+
+
 def _runner(value: Any) -> str:
     if value not in RUNNERS:
         raise ValueError(f"unknown runner {value!r}; use thread or dask")
@@ -229,6 +235,29 @@ class RunConfig:
                 "Skip the resolutions whose sources are unchanged since they were loaded (same "
                 "sha256, encoder and max-align); --full rebuilds every resolution.",
                 ("--incremental/--full",),
+                _flag,
+            )
+        },
+    )
+    batch: int = field(
+        default=4,
+        metadata={
+            "option": Option(
+                "Resolutions parsed and aligned together; their rows are then set aside for "
+                "the load, so a run holds one batch of documents, not the whole corpus.",
+                ("--batch",),
+                _positive,
+                click={"type": int},
+            )
+        },
+    )
+    mine_terms: bool = field(
+        default=False,
+        metadata={
+            "option": Option(
+                "Also mine term candidates over the whole corpus (term_candidates): a cost "
+                "that grows with the corpus, so left to `itu-corpus qa` unless asked.",
+                ("--mine-terms/--no-mine-terms",),
                 _flag,
             )
         },

@@ -23,7 +23,7 @@ import logging
 import threading
 import uuid
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from importlib.metadata import version
@@ -37,7 +37,7 @@ from alignment.sixway import SixWayAligner, embed_segments
 from corpus.errors import CorpusError
 from corpus.fetch.acquire import FetchOne, Gathered, LanguageResult, gather
 from corpus.fetch.http import FetchPolicy
-from corpus.fetch.registry import DocumentEntry, Registry, load_registry
+from corpus.fetch.registry import DocumentEntry, HttpSource, Registry, load_registry
 from corpus.fetch.store import DEFAULT_RAW_STORE, FetchRecord, RawStore
 from corpus.model import Lang, SegmentedDocument, SourceFile
 from corpus.parse import parse_document
@@ -45,7 +45,7 @@ from corpus.progress import progress
 from corpus.segment import segment_document
 from flows.config import RunConfig
 from warehouse.changes import SourceState, loaded_documents, plan_skips
-from warehouse.load import LoadStats, PairSimilarities, load_run
+from warehouse.load import LoadStats, PairSimilarities, RunRows, load_rows, run_rows
 from warehouse.publish import run_lock
 from warehouse.report.render import Reports, write_reports
 from warehouse.restore import keep_last_good
@@ -206,6 +206,26 @@ def plan_run(config: RunConfig, gathered: Gathered) -> Plan:
     return Plan(ready, skipped)
 
 
+def up_to_date(config: RunConfig) -> bool:
+    """Whether an incremental run of a local source would rebuild nothing at all.
+
+    Read before any orchestration starts (gathering a folder or the snapshot is reading
+    and hashing files), so that an unchanged weekly run costs what checking it costs.
+    Any gap, a fallback or an HTTP source says no: the run itself decides those.
+    """
+    if not config.incremental:
+        return False
+    registry = load_registry(config.sources_config)
+    wanted = [config.source, *([config.fallback] if config.fallback else [])]
+    if any(isinstance(registry.source(spec), HttpSource) for spec in wanted):
+        return False
+    gathered = gather_sources(config, registry=registry)
+    if gathered.missing or gathered.fallbacks:
+        return False
+    plan = plan_run(config, gathered)
+    return bool(plan.ready) and not plan.todo
+
+
 def parse_source(source: SourceFile, data: bytes) -> SegmentedDocument:
     """Step 3, once per document: parse one raw file (already checked) and segment it."""
     doc = segment_document(parse_document(source, data))
@@ -264,21 +284,21 @@ def describe(registry: Registry, resolutions: Iterable[str]) -> list[DocumentEnt
 def load(
     db: Path,
     run: RunRecord,
-    docs: Sequence[SegmentedDocument],
-    aligned: Sequence[Aligned],
+    rows: RunRows,
     fetches: Sequence[FetchRecord],
     catalogue: Sequence[DocumentEntry] = (),
     qa: bool = True,
+    mine_terms: bool = False,
 ) -> LoadStats:
     """Step 5: load the run into DuckDB and check it, published together by one swap.
 
     The QA checks run on the same staged copy as the load (``qa``), so a kill at any point
-    leaves the corpus and its findings both as they were, or both new.
+    leaves the corpus and its findings both as they were, or both new. ``mine_terms``
+    mines the term candidates of the whole corpus as well (a cost that grows with it).
     """
-    groups = [g for a in aligned for g in a.groups]
-    similarities: PairSimilarities = {k: v for a in aligned for k, v in a.similarities.items()}
-    progress(f"loading {len(docs)} documents and {len(groups)} groups")
-    stats = load_run(db, run, docs, groups, similarities, fetches, catalogue, qa=qa)
+    groups = rows.frames["alignment_groups"].height
+    progress(f"loading {rows.frames['documents'].height} documents and {groups} groups")
+    stats = load_rows(db, run, rows, fetches, catalogue, qa=qa, mine_terms=mine_terms)
     progress(f"published run {run.run_id}")
     return stats
 
@@ -316,39 +336,39 @@ def _build(config: RunConfig, steps: Steps) -> RunReport:
     plan = plan_run(config, gathered)
     for res, reason in plan.skipped.items():
         log.info("skipping %s: %s", res, reason)
-    todo = [r for r in plan.todo if r.source and r.data]
     missing = dict(gathered.missing)
-    docs = _parsed(todo, steps.map(parse_source, [(r.source, r.data) for r in todo]), missing, log)
-    progress(f"parsed {len(docs)} of {len(todo)} documents")
-    by_resolution: dict[str, dict[Lang, SegmentedDocument]] = defaultdict(dict)
-    for doc in docs:
-        by_resolution[doc.document.resolution][doc.document.lang] = doc
-    # A language not read keeps its stored version, aligned again with the others.
-    to_align, kept = keep_last_good(config.db, by_resolution, missing)
+    by_resolution: dict[str, list[LanguageResult]] = defaultdict(list)
+    for r in plan.todo:
+        if r.source and r.data:
+            by_resolution[r.resolution].append(r)
+    built = Built()
+    kept: dict[str, str] = {}
+    order = list(by_resolution)
+    for at in range(0, len(order), config.batch):
+        batch = {res: by_resolution[res] for res in order[at : at + config.batch]}
+        kept |= _build_batch(config, steps, run_id, batch, missing, built, log)
+    # Languages missing from resolutions the run did not rebuild: what the warehouse keeps.
+    kept |= keep_last_good(config.db, {}, _outside(missing, by_resolution))[1]
     for where, kept_run in kept.items():
         log.warning("%s: keeping its version of run %s", where, kept_run)
-    calls = [
-        (res, by_lang, config.encoder, config.embedding_cache) for res, by_lang in to_align.items()
-    ]
-    # An alignment failure ends the run (nothing is loaded); with nothing to align, no
-    # encoder is loaded at all.
-    aligned = [_raised(a) for a in steps.map(align_resolution, calls)]
-    for a in aligned:
-        progress(f"aligned {a.resolution}: {len(a.groups)} groups")
-    run = record_run(config, run_id, started, gathered, plan, docs, aligned, missing, kept)
+    run = record_run(config, run_id, started, gathered, plan, built, missing, kept)
     stats, findings, pages = None, None, Reports({}, {})
-    if docs or plan.skipped:
+    if built.docs or plan.skipped:
         seen = describe(registry, [*run.summary.built, *plan.skipped])
         # With every resolution skipped, the last findings still hold: no QA.
-        stats = steps.call(load, config.db, run, docs, aligned, gathered.records, seen, bool(docs))
+        qa = bool(built.docs)
+        mine = qa and config.mine_terms
+        rows = RunRows.concat(built.rows)
+        built.rows.clear()
+        stats = steps.call(load, config.db, run, rows, gathered.records, seen, qa, mine)
         findings = stats.findings
-    if docs and stats is not None:
+    if built.docs and stats is not None:
         pages = steps.call(write_pages, config.db, run.summary.built)
     return RunReport(
         run_id=run.run_id,
         signature=run.signature,
         db=config.db,
-        documents=len(docs),
+        documents=len(built.docs),
         groups=run.summary.groups,
         embedded=run.summary.embedded,
         missing=missing,
@@ -364,6 +384,74 @@ def _build(config: RunConfig, steps: Steps) -> RunReport:
         reports_failed=pages.failed,
         kept=kept,
     )
+
+
+@dataclass(slots=True)
+class Built:
+    """What the batches of a run built so far: their rows, and what its record counts."""
+
+    rows: list[RunRows] = field(default_factory=list)
+    #: ``(resolution, lang)`` of every document read and parsed.
+    docs: list[tuple[str, Lang]] = field(default_factory=list)
+    groups: int = 0
+    embedded: int = 0
+    reused: int = 0
+    encoder: str | None = None
+    encoder_version: str | None = None
+
+    def add(
+        self, run_id: str, docs: Sequence[SegmentedDocument], aligned: Sequence[Aligned]
+    ) -> None:
+        """Keep a batch as rows and counts; its documents and groups can then go."""
+        groups = [g for a in aligned for g in a.groups]
+        similarities: PairSimilarities = {k: v for a in aligned for k, v in a.similarities.items()}
+        self.rows.append(run_rows(docs, groups, similarities, run_id))
+        self.docs += [(d.document.resolution, d.document.lang) for d in docs]
+        self.groups += len(groups)
+        self.embedded += sum(a.embedded for a in aligned)
+        self.reused += sum(a.reused for a in aligned)
+        if aligned and self.encoder is None:
+            self.encoder, self.encoder_version = aligned[0].encoder, aligned[0].encoder_version
+
+
+def _build_batch(
+    config: RunConfig,
+    steps: Steps,
+    run_id: str,
+    batch: Mapping[str, Sequence[LanguageResult]],
+    missing: dict[str, str],
+    built: Built,
+    log: logging.Logger | logging.LoggerAdapter[logging.Logger],
+) -> dict[str, str]:
+    """Parse, embed and align a batch of resolutions into ``built``; return what was kept."""
+    todo = [r for results in batch.values() for r in results]
+    docs = _parsed(todo, steps.map(parse_source, [(r.source, r.data) for r in todo]), missing, log)
+    progress(f"parsed {len(docs)} of {len(todo)} documents of {', '.join(batch)}")
+    read: dict[str, dict[Lang, SegmentedDocument]] = defaultdict(dict)
+    for doc in docs:
+        read[doc.document.resolution][doc.document.lang] = doc
+    # A language not read keeps its stored version, aligned again with the others.
+    to_align, kept = keep_last_good(config.db, read, _inside(missing, batch))
+    calls = [
+        (res, by_lang, config.encoder, config.embedding_cache) for res, by_lang in to_align.items()
+    ]
+    # An alignment failure ends the run (nothing is loaded); with nothing to align, no
+    # encoder is loaded at all.
+    aligned = [_raised(a) for a in steps.map(align_resolution, calls)]
+    for a in aligned:
+        progress(f"aligned {a.resolution}: {len(a.groups)} groups")
+    built.add(run_id, docs, aligned)
+    return kept
+
+
+def _inside(missing: Mapping[str, str], resolutions: Collection[str]) -> dict[str, str]:
+    """The entries of ``missing`` (``resolution:lang``) of ``resolutions``."""
+    return {k: v for k, v in missing.items() if k.rpartition(":")[0] in resolutions}
+
+
+def _outside(missing: Mapping[str, str], resolutions: Collection[str]) -> dict[str, str]:
+    """The entries of ``missing`` (``resolution:lang``) of other resolutions."""
+    return {k: v for k, v in missing.items() if k.rpartition(":")[0] not in resolutions}
 
 
 def _parsed(
@@ -398,18 +486,17 @@ def record_run(
     started: datetime,
     gathered: Gathered,
     plan: Plan,
-    docs: Sequence[SegmentedDocument],
-    aligned: Sequence[Aligned],
+    built: Built,
     missing: Mapping[str, str],
     kept: Mapping[str, str] | None = None,
 ) -> RunRecord:
     """The run's record: its signature, what it built and skipped, what is missing and kept."""
     params = BertalignParams()
     unchanged = [r for r in plan.ready if r.resolution in plan.skipped]
-    langs = sorted({doc.document.lang for doc in docs} | {r.lang for r in unchanged})
+    langs = sorted({lang for _, lang in built.docs} | {r.lang for r in unchanged})
     sources = [r.source.sha256 for r in gathered.ready if r.source is not None]
     digest = hashlib.sha256("".join(sorted(sources)).encode()).hexdigest()
-    encoder = aligned[0].encoder if aligned else config.encoder
+    encoder = built.encoder or config.encoder
     signature = RunSignature(
         encoder=encoder,
         max_align=params.max_align,
@@ -419,13 +506,13 @@ def record_run(
         version=version("itu-corpus"),
     )
     summary = RunSummary(
-        documents=len(docs),
-        groups=sum(len(a.groups) for a in aligned),
-        embedded=sum(a.embedded for a in aligned),
-        reused_embeddings=sum(a.reused for a in aligned),
-        built=tuple(sorted({d.document.resolution for d in docs})),
+        documents=len(built.docs),
+        groups=built.groups,
+        embedded=built.embedded,
+        reused_embeddings=built.reused,
+        built=tuple(sorted({res for res, _ in built.docs})),
         skipped=dict(plan.skipped),
-        qa="run" if docs else QA_SKIPPED,
+        qa="run" if built.docs else QA_SKIPPED,
         encoder=config.encoder,
         max_align=params.max_align,
         source=gathered.source,
@@ -440,7 +527,7 @@ def record_run(
         status="partial" if missing else "ok",
         signature=signature,
         encoder=encoder,
-        encoder_version=aligned[0].encoder_version if aligned else None,
+        encoder_version=built.encoder_version,
         languages=tuple(langs),
         summary=summary,
         missing=dict(missing),

@@ -4,13 +4,14 @@ Three small documents made from the UN Parallel Corpus dev set (Ziemski et al., 
 read from ``../shared/eval/unpc-devset``, skipped when absent) as six Word files each,
 by the writer of ``benchmarks/scale.py``. One warehouse is built in three runs (two
 documents; a third added and one sentence of the first changed in French; then an
-unchanged run), another from scratch from the final sources; their groups, QA findings
-and term candidates must be the same.
+unchanged run), another from scratch from the final sources; their groups, QA findings,
+candidate terms and (mined on demand) term candidates must be the same.
 """
 
 from __future__ import annotations
 
 import importlib.util
+import shutil
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -21,7 +22,7 @@ import pytest
 
 from flows.cli import main
 from flows.config import RunConfig
-from flows.pipeline import build
+from flows.pipeline import build, up_to_date
 from warehouse.db import query
 
 pytestmark = pytest.mark.slow
@@ -47,8 +48,8 @@ COMPARED = {
     "segments": "SELECT * EXCLUDE (run_id) FROM segments ORDER BY ALL",
     "findings": "SELECT * EXCLUDE (run_id, finding_no) FROM qa_findings "
     "WHERE run_id = (SELECT max(run_id) FROM qa_findings) AND check_name <> 'stale' ORDER BY ALL",
-    "terms": "SELECT * EXCLUDE (run_id) FROM term_candidates "
-    "WHERE run_id = (SELECT max(run_id) FROM term_candidates) ORDER BY ALL",
+    "term groups": "SELECT * FROM term_groups ORDER BY ALL",
+    "term occurrences": "SELECT * FROM term_occurrences ORDER BY ALL",
     "search": "SELECT * FROM search_terms ORDER BY ALL",
 }
 
@@ -65,6 +66,7 @@ def builds(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]
     first = mirror.manifest("2", 2)
     final = mirror.manifest("3-changed", 3, change=(0, "fr"))
     inc, scratch = tmp / "incremental.duckdb", tmp / "scratch.duckdb"
+    before = up_to_date(RunConfig(db=inc, source=str(first)))
     cache = tmp / "cache"
     runs = [  # the plain pipeline: what is compared is the warehouse, not the orchestration
         build(RunConfig(db=inc, source=str(first), embedding_cache=cache)),
@@ -72,7 +74,15 @@ def builds(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]
         build(RunConfig(db=inc, source=str(final), embedding_cache=cache)),
     ]
     build(RunConfig(db=scratch, source=str(final), embedding_cache=None))
-    yield {"inc": inc, "scratch": scratch, "runs": runs}
+    yield {
+        "inc": inc,
+        "scratch": scratch,
+        "runs": runs,
+        "before": before,
+        "first": first,
+        "final": final,
+        "cache": cache,
+    }
 
 
 def test_incremental_equals_from_scratch(builds: dict[str, Any]) -> None:
@@ -80,6 +90,25 @@ def test_incremental_equals_from_scratch(builds: dict[str, Any]) -> None:
         incremental = query(builds["inc"], sql)[1]
         assert incremental, name
         assert incremental == query(builds["scratch"], sql)[1], name
+
+
+def test_term_candidates_are_mined_on_demand_alike(
+    builds: dict[str, Any], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Runs keep the candidate terms current but mine nothing: that cost grows with the corpus.
+    assert query(builds["inc"], "SELECT count(*) FROM term_candidates")[1] == [(0,)]
+    mined = []
+    for name in ("inc", "scratch"):
+        db = tmp_path / f"{name}.duckdb"
+        shutil.copyfile(builds[name], db)
+        assert main(["qa", "--db", str(db), "--top", "0"]) == 0
+        assert " term candidates" in capsys.readouterr().out
+        sql = (
+            "SELECT * EXCLUDE (run_id) FROM term_candidates "
+            "WHERE run_id = (SELECT max(run_id) FROM term_candidates) ORDER BY ALL"
+        )
+        mined.append(query(db, sql)[1])
+    assert mined[0] and mined[0] == mined[1]
 
 
 def test_a_run_rebuilds_only_what_changed(builds: dict[str, Any]) -> None:
@@ -94,6 +123,23 @@ def test_a_run_rebuilds_only_what_changed(builds: dict[str, Any]) -> None:
         [grown.run_id],
     )
     assert sorted(rows) == [("paragraph", "changed", "fr"), ("sentence", "changed", "fr")]
+
+
+def test_an_unchanged_run_is_recorded_without_the_orchestrator(
+    builds: dict[str, Any], capsys: pytest.CaptureFixture[str]
+) -> None:
+    inc, final = builds["inc"], str(builds["final"])
+    assert builds["before"] is False  # an empty database: everything to build
+    assert up_to_date(RunConfig(db=inc, source=final))
+    assert not up_to_date(RunConfig(db=inc, source=str(builds["first"])))  # un-00 changed
+    assert not up_to_date(RunConfig(db=inc, source=final, incremental=False))
+    runs = query(inc, "SELECT count(*) FROM runs")[1][0][0]
+    argv = ["run", "--db", str(inc), "--source", final, "--embedding-cache", str(builds["cache"])]
+    assert main(argv) == 0
+    out = capsys.readouterr()
+    assert "recording the run without Prefect" in out.err
+    assert "run " in out.out and "0 documents" in out.out
+    assert query(inc, "SELECT count(*) FROM runs")[1][0][0] == runs + 1
 
 
 def test_changes_lists_the_paragraph_of_a_document_without_clauses(

@@ -57,5 +57,5 @@ def test_schema_doc_names_the_version_and_every_exported_object() -> None:
     text = DOC.read_text(encoding="utf-8")
     assert f"Schema version: **{SCHEMA_VERSION}**." in text
     assert set(USER_OBJECTS) <= set(documented())
-    internal = {"segment_search", "search_terms", "term_groups", "term_occurrences"}
+    internal = {"segment_search", "search_terms", "term_groups", "term_occurrences", "qa_texts"}
     assert set(documented()) - set(USER_OBJECTS) == internal

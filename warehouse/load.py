@@ -201,6 +201,51 @@ _INSERT_RUN = """
 """
 
 
+@dataclass(frozen=True, slots=True)
+class RunRows:
+    """The rows a run loads for some resolutions, as frames: compact, and ready to insert.
+
+    A run turns each batch of resolutions into rows as soon as it is aligned and lets the
+    documents and groups go, so what it holds until the load grows by frames, not objects.
+    """
+
+    #: The resolutions whose documents the rows hold (the load replaces them).
+    resolutions: tuple[str, ...]
+    #: Table -> rows: documents, segments, alignment_groups, alignment_members,
+    #: pair_similarity.
+    frames: Mapping[str, pl.DataFrame]
+
+    @staticmethod
+    def concat(parts: Sequence[RunRows]) -> RunRows:
+        """The rows of several batches together."""
+        if not parts:
+            return run_rows([], [], None, "")
+        tables = parts[0].frames.keys()
+        return RunRows(
+            tuple(sorted({r for p in parts for r in p.resolutions})),
+            {t: pl.concat([p.frames[t] for p in parts], how="vertical") for t in tables},
+        )
+
+
+def run_rows(
+    documents: Sequence[SegmentedDocument],
+    groups: Sequence[Group],
+    similarities: PairSimilarities | None,
+    run_id: str,
+) -> RunRows:
+    """The rows of ``documents`` and their ``groups`` (see :func:`load_run`)."""
+    return RunRows(
+        tuple(sorted({d.document.resolution for d in documents})),
+        {
+            "documents": _document_frame(documents, run_id),
+            "segments": _segment_frame(documents, run_id),
+            "alignment_groups": _group_frame(groups, run_id),
+            "alignment_members": _member_frame(groups),
+            "pair_similarity": _pair_frame(groups, similarities or {}),
+        },
+    )
+
+
 def load_run(
     path: Path,
     run: RunRecord,
@@ -211,8 +256,33 @@ def load_run(
     catalogue: Sequence[DocumentEntry] = (),
     *,
     qa: bool = False,
+    mine_terms: bool = False,
 ) -> LoadStats:
     """Replace the resolutions of ``documents`` with this run's rows and record the run.
+
+    The same as :func:`load_rows` on ``run_rows(documents, groups, similarities)``.
+
+    Raises:
+        DatabaseError: see :func:`load_rows`.
+    """
+    try:
+        rows = run_rows(documents, groups, similarities, run.run_id)
+    except DatabaseError as exc:
+        raise DatabaseError(f"{exc.problem}; nothing was loaded", path=str(path)) from exc
+    return load_rows(path, run, rows, fetches, catalogue, qa=qa, mine_terms=mine_terms)
+
+
+def load_rows(
+    path: Path,
+    run: RunRecord,
+    rows: RunRows,
+    fetches: Sequence[FetchRecord] = (),
+    catalogue: Sequence[DocumentEntry] = (),
+    *,
+    qa: bool = False,
+    mine_terms: bool = False,
+) -> LoadStats:
+    """Replace the resolutions of ``rows`` with them and record the run.
 
     Everything happens in one transaction on a staged copy that is swapped in at the end:
     on any failure, or if the process is killed, nothing is written and the previous
@@ -223,16 +293,16 @@ def load_run(
     Args:
         path: The warehouse file; created if missing, migrated if older.
         run: The run's record.
-        documents: The documents the run read (their resolutions are replaced).
-        groups: The alignment groups of those resolutions.
-        similarities: Optional cosine similarity per group and language pair (see
-            :func:`warehouse.similarity.pair_similarities`); without it the ``pairs`` view
-            falls back to each group's confidence.
+        rows: The rows of the documents the run read and of their groups (see
+            :func:`run_rows`); their resolutions are replaced. Without pair
+            similarities the ``pairs`` view falls back to each group's confidence.
         fetches: The run's records of the raw store's fetch log, one per URL tried.
         catalogue: What the registry says of the resolutions the run saw (loaded or
             skipped): their rows of ``resolutions`` are written again, with the titles of
             their documents as loaded.
         qa: Run the QA checks on the loaded resolutions before the swap.
+        mine_terms: Mine the term candidates of the whole corpus too (see
+            :func:`warehouse.qa.run.qa_into`).
 
     Raises:
         DatabaseError: the database cannot be opened or written, or the rows are
@@ -240,8 +310,9 @@ def load_run(
             duplicate ids, a group of a resolution without documents).
 
     """
-    resolutions = tuple(sorted({d.document.resolution for d in documents}))
-    stray = sorted({g.resolution for g in groups} - set(resolutions))
+    resolutions = rows.resolutions
+    grouped = set(rows.frames["alignment_groups"]["resolution"].to_list())
+    stray = sorted(grouped - set(resolutions))
     if stray:
         raise DatabaseError(
             f"groups of resolution {stray[0]!r} have no documents in run {run.run_id}; "
@@ -256,22 +327,18 @@ def load_run(
             path=str(path),
         ) from exc
     try:
-        frames = {
-            "documents": _document_frame(documents, run.run_id),
-            "segments": _segment_frame(documents, run.run_id),
-            "alignment_groups": _group_frame(groups, run.run_id),
-            "alignment_members": _member_frame(groups),
-            "pair_similarity": _pair_frame(groups, similarities or {}),
-            "fetches": _fetch_frame(fetches),
-        }
+        frames = {**rows.frames, "fetches": _fetch_frame(fetches)}
         catalogued = _catalogue_frame(catalogue)
         findings = None
+        doc_ids = frames["documents"]["doc_id"].to_list()
         with staged(path) as con:
             migrate(con)
-            changes = _load(con, run, documents, frames, run_params, catalogued)
-            refresh_search(con, frames["documents"]["doc_id"].to_list())
+            changes = _load(con, run, resolutions, doc_ids, frames, run_params, catalogued)
+            refresh_search(con, doc_ids)
             if qa:
-                findings = qa_into(con, run.run_id, resolutions, changes=changes)
+                findings = qa_into(
+                    con, run.run_id, resolutions, changes=changes, mine=mine_terms
+                )
     except DatabaseError as exc:
         raise DatabaseError(f"{exc.problem}; nothing was loaded", path=str(path)) from exc
     except duckdb.Error as exc:
@@ -293,14 +360,13 @@ def load_run(
 def _load(
     con: duckdb.DuckDBPyConnection,
     run: RunRecord,
-    documents: Sequence[SegmentedDocument],
+    resolutions: tuple[str, ...],
+    doc_ids: list[str],
     frames: Mapping[str, pl.DataFrame],
     run_params: list[object],
     catalogue: pl.DataFrame,
 ) -> dict[str, SegmentChange]:
     """Delete, insert, record history and check in one transaction; return what changed."""
-    resolutions = tuple(sorted({d.document.resolution for d in documents}))
-    doc_ids = [f"{d.document.resolution}:{d.document.lang}" for d in documents]
     with transaction(con):
         keys = {
             "resolutions": list(resolutions),

@@ -39,7 +39,11 @@ MIN_SAMPLES: Final = 8
 MIN_MAD: Final = 0.05
 
 
-def pair_statistics(groups: Sequence[QAGroup]) -> dict[tuple[Lang, Lang], tuple[float, float]]:
+#: Median and MAD of the log length ratio, per language pair (the first earlier in LANGS).
+PairStatistics = dict[tuple[Lang, Lang], tuple[float, float]]
+
+
+def pair_statistics(groups: Sequence[QAGroup]) -> PairStatistics:
     """Median and MAD of the log length ratio of every language pair over the groups."""
     samples: dict[tuple[Lang, Lang], list[float]] = defaultdict(list)
     for group in groups:
@@ -57,22 +61,27 @@ def pair_statistics(groups: Sequence[QAGroup]) -> dict[tuple[Lang, Lang], tuple[
 _BRACKETED: Final = re.compile(r"[(（][^()（）]*[)）]")
 
 
-def _length(text: str) -> int:
+def compared_length(text: str) -> int:
     """The length that is compared: without text in brackets (glosses, references)."""
     return len(_BRACKETED.sub("", text).strip())
 
 
 def _usable(group: QAGroup) -> list[Lang]:
-    return [lang for lang in group.langs if _length(group.texts[lang]) >= MIN_CHARS]
+    return [lang for lang in group.langs if compared_length(group.texts[lang]) >= MIN_CHARS]
 
 
 def _log_ratio(group: QAGroup, a: Lang, b: Lang) -> float:
-    return math.log(_length(group.texts[b]) / _length(group.texts[a]))
+    return math.log(compared_length(group.texts[b]) / compared_length(group.texts[a]))
 
 
-def check_outliers(groups: Sequence[QAGroup]) -> list[Finding]:
-    """Report languages with an unusual length and groups aligned with low confidence."""
-    stats = pair_statistics(groups)
+def check_outliers(groups: Sequence[QAGroup], stats: PairStatistics | None = None) -> list[Finding]:
+    """Report languages with an unusual length and groups aligned with low confidence.
+
+    ``stats`` are the corpus's statistics when ``groups`` are only the candidates among
+    its groups (see :mod:`warehouse.qa.corpus`); by default they come from ``groups``.
+    """
+    if stats is None:
+        stats = pair_statistics(groups)
     out: list[Finding] = []
     for group in groups:
         # A one-language group's confidence says how sure it is that nothing matches it;

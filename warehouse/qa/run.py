@@ -9,9 +9,11 @@ findings of the corpus under its run id, yet costs what the run rebuilt:
 * checks of scope ``corpus`` (consistency, outliers) read the groups of their level in
   every resolution and run over all of them, since a new document can change a verdict on
   an old one; ``run`` checks (stale) read what the checked run changed;
-* term candidates are mined in SQL (:mod:`warehouse.qa.terms`) from the candidate terms
-  kept per resolution (``term_groups``, ``term_occurrences``), refreshed for the rebuilt
-  resolutions only;
+* the candidate terms kept per resolution (``term_groups``, ``term_occurrences``) are
+  refreshed for the rebuilt resolutions only; mining them into ``term_candidates`` is a
+  co-occurrence count over the whole corpus that no per-resolution aggregate updates
+  exactly, so it happens only when asked (``mine``: ``itu-corpus qa``, ``run
+  --mine-terms``), never as a side cost of a weekly run;
 * findings and candidates are written in bulk through Arrow, one statement per table.
 
 Everything happens on one open connection (:func:`qa_into`), so the load and the QA of a
@@ -22,7 +24,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter, defaultdict
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import fields
 from pathlib import Path
 from typing import Any, Final
@@ -36,6 +38,8 @@ from warehouse.changes import SegmentChange, run_changes
 from warehouse.db import first_line, migrate, query, transaction
 from warehouse.display import clip
 from warehouse.publish import staged
+from warehouse.qa.corpus import LEVEL as TEXTS_LEVEL
+from warehouse.qa.corpus import corpus_findings, refresh_texts, unrecorded
 from warehouse.qa.model import SEVERITIES, Finding, QAGroup, TermCandidate
 from warehouse.qa.registry import ALL, CHECKS
 from warehouse.qa.terms import mine_term_candidates, mine_terms_sql, term_rows
@@ -44,6 +48,9 @@ from warehouse.qa.terms import mine_term_candidates, mine_terms_sql, term_rows
 LEVELS: Final = tuple(level.value for level in Level)
 #: Groups of this level feed term mining: short texts make associations sharper.
 TERM_LEVEL: Final = "sentence"
+
+#: Resolutions whose groups the checks of scope ``resolution`` hold in memory at once.
+QA_BATCH: Final = 8
 
 #: A database file, or a connection already open on one (a staged copy, say).
 Source = Path | str | duckdb.DuckDBPyConnection
@@ -89,6 +96,7 @@ def read_groups(
     resolutions: Collection[str] | None = None,
     levels: Collection[str] | None = None,
     changes: Mapping[str, SegmentChange] | None = None,
+    group_ids: Collection[str] | None = None,
 ) -> list[QAGroup]:
     """Read the aligned groups of the warehouse, with their members' ids, labels and meta.
 
@@ -98,10 +106,35 @@ def read_groups(
         levels: Only these levels (default: all).
         changes: What the checked run added or changed, by segment id (see
             :func:`warehouse.changes.run_changes`); each group gets its members' entries.
+        group_ids: Only these groups (default: all); needs an open connection.
 
     Raises:
         DatabaseError: the database is missing or lacks the warehouse tables.
     """
+    if group_ids is not None:
+        if not isinstance(source, duckdb.DuckDBPyConnection):
+            raise TypeError("read_groups(group_ids=...) needs an open connection")
+        if not group_ids:
+            return []
+        wanted = pl.DataFrame({"group_id": sorted(group_ids)}, schema={"group_id": pl.String})
+        source.register("_wanted_groups", wanted)
+    try:
+        return _read_groups(source, resolutions, levels, changes or {}, group_ids is not None)
+    finally:
+        if group_ids is not None:
+            assert isinstance(source, duckdb.DuckDBPyConnection)
+            source.unregister("_wanted_groups")
+
+
+def _read_groups(
+    source: Source,
+    resolutions: Collection[str] | None,
+    levels: Collection[str] | None,
+    changed: Mapping[str, SegmentChange],
+    wanted: bool,
+) -> list[QAGroup]:
+    """:func:`read_groups`; with ``wanted``, only the groups listed in ``_wanted_groups``."""
+    only = " AND group_id IN (SELECT group_id FROM _wanted_groups)" if wanted else ""
     where, params = _where("", resolutions, None)
     doc_rows = _rows(source, f"SELECT resolution, lang FROM documents WHERE {where}", params)
     doc_langs: dict[str, set[str]] = defaultdict(set)
@@ -109,11 +142,11 @@ def read_groups(
         doc_langs[str(resolution)].add(str(lang))
     where, params = _where("s.", resolutions, levels)
     members: dict[str, list[tuple[Any, ...]]] = defaultdict(list)
-    for row in _rows(source, _MEMBERS_SQL.format(where=where), params):
+    member_where = where + only.replace("group_id IN", "m.group_id IN")
+    for row in _rows(source, _MEMBERS_SQL.format(where=member_where), params):
         members[str(row[0])].append(row)
     where, params = _where("", resolutions, levels)
-    group_rows = _rows(source, _GROUPS_SQL.format(where=where), params)
-    changed = changes or {}
+    group_rows = _rows(source, _GROUPS_SQL.format(where=where + only), params)
     groups = [_group(row, members[str(row[0])], doc_langs, changed) for row in group_rows]
     groups.sort(key=lambda g: (g.resolution, LEVELS.index(g.level), g.position, g.group_id))
     return groups
@@ -191,8 +224,18 @@ def run_checks(groups: Sequence[QAGroup], checks: Iterable[str] = ALL) -> list[F
     for name in _known(checks):
         check = CHECKS[name]
         findings.extend(check.func([g for g in groups if g.level in check.levels]))
+    return by_severity(findings)
+
+
+def by_severity(findings: Sequence[Finding]) -> list[Finding]:
+    """Most serious first, then in registry order; a check's own order within."""
     order = {name: i for i, name in enumerate(CHECKS)}
     return sorted(findings, key=lambda f: (SEVERITIES.index(f.severity), order[f.check]))
+
+
+def _batches(resolutions: Sequence[str]) -> Iterator[list[str]]:
+    for at in range(0, len(resolutions), QA_BATCH):
+        yield list(resolutions[at : at + QA_BATCH])
 
 
 def mine_terms(groups: Sequence[QAGroup]) -> list[TermCandidate]:
@@ -219,6 +262,7 @@ def qa_into(
     resolutions: Collection[str] | None = None,
     checks: Iterable[str] = ALL,
     changes: Mapping[str, SegmentChange] | None = None,
+    mine: bool = False,
 ) -> int:
     """Check the warehouse open on ``con`` and store the findings of ``run_id``; return them.
 
@@ -230,6 +274,7 @@ def qa_into(
         checks: The checks to run (default: all of the registry).
         changes: What run ``run_id`` added or changed, by segment id (the pipeline
             passes what its load reported); ``None`` reads it from the history.
+        mine: Also mine ``term_candidates`` over the whole corpus, under ``run_id``.
 
     Raises:
         ValueError: a check name is not in the registry.
@@ -243,21 +288,42 @@ def qa_into(
     local = [n for n in names if CHECKS[n].scope != "corpus"]
     wide = [n for n in names if CHECKS[n].scope == "corpus"]
     findings: list[Finding] = []
-    if local and (resolutions is None or resolutions):
-        findings = run_checks(read_groups(con, resolutions, None, changes), local)
+    todo = sorted(resolutions) if resolutions is not None else _all_resolutions(con)
+    con.execute(
+        "DELETE FROM qa_texts WHERE resolution NOT IN (SELECT resolution FROM alignment_groups)"
+    )
+    # A few resolutions at a time, so memory is bounded by a batch and not by the run;
+    # the texts the corpus-wide checks compare are kept for each (see warehouse.qa.corpus).
+    levels = None if local else {TEXTS_LEVEL}
+    for batch in _batches(todo):
+        batch_groups = read_groups(con, batch, levels, changes)
+        if local:
+            findings += run_checks(batch_groups, local)
+        refresh_texts(con, batch, batch_groups)
+    for batch in _batches(sorted(set(unrecorded(con)) - set(todo))):
+        refresh_texts(con, batch, read_groups(con, batch, {TEXTS_LEVEL}))
     if wide:
-        levels = {level for n in wide for level in CHECKS[n].levels}
-        findings += run_checks(read_groups(con, None, levels, changes), wide)
+
+        def read(ids: Collection[str]) -> list[QAGroup]:
+            return read_groups(con, None, None, changes, group_ids=ids)
+
+        findings += by_severity(corpus_findings(con, wide, read))
     carried = [n for n in names if CHECKS[n].scope == "resolution"] if previous else []
     groups = None if resolutions is None else sorted(resolutions)
     _store_findings(con, run_id, findings, previous, carried, groups)
-    _store_terms(con, run_id, groups)
+    _store_terms(con, run_id, groups, mine)
     return _count(con, "SELECT count(*) FROM qa_findings WHERE run_id = ?", run_id)
 
 
 def _count(con: duckdb.DuckDBPyConnection, sql: str, *params: object) -> int:
     row = con.execute(sql, list(params)).fetchone()
     return int(row[0]) if row else 0
+
+
+def _all_resolutions(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Every resolution with groups, in order."""
+    rows = con.execute("SELECT DISTINCT resolution FROM alignment_groups ORDER BY 1").fetchall()
+    return [str(r[0]) for r in rows]
 
 
 def _previous_qa(con: duckdb.DuckDBPyConnection, run_id: str) -> str | None:
@@ -336,9 +402,9 @@ def _store_findings(
 
 
 def _store_terms(
-    con: duckdb.DuckDBPyConnection, run_id: str, rebuilt: Sequence[str] | None
+    con: duckdb.DuckDBPyConnection, run_id: str, rebuilt: Sequence[str] | None, mine: bool
 ) -> None:
-    """Refresh the candidate terms of the rebuilt resolutions and mine the corpus in SQL."""
+    """Refresh the candidate terms of the rebuilt resolutions; if ``mine``, mine the corpus."""
     if rebuilt is None:
         con.execute("DELETE FROM term_groups")
         con.execute("DELETE FROM term_occurrences")
@@ -354,8 +420,9 @@ def _store_terms(
                 con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM _incoming_terms")
             finally:
                 con.unregister("_incoming_terms")
-    con.execute("DELETE FROM term_candidates WHERE run_id = ?", [run_id])
-    con.execute(f"INSERT INTO term_candidates BY NAME {mine_terms_sql()}", [run_id])
+    if mine:
+        con.execute("DELETE FROM term_candidates WHERE run_id = ?", [run_id])
+        con.execute(f"INSERT INTO term_candidates BY NAME {mine_terms_sql()}", [run_id])
 
 
 def write_findings(
@@ -411,6 +478,7 @@ def run_qa(
     resolutions: Collection[str] | None = None,
     changes: Mapping[str, SegmentChange] | None = None,
     run_id: str | None = None,
+    mine: bool = True,
 ) -> tuple[str, int]:
     """Check a run (the latest by default) and store its findings and term candidates.
 
@@ -421,6 +489,7 @@ def run_qa(
             ``None`` checks the whole corpus.
         changes: What the run added or changed (see :func:`qa_into`).
         run_id: The run checked (default: the latest).
+        mine: Mine the term candidates of the whole corpus too.
 
     Returns the run id and the number of findings.
 
@@ -434,12 +503,21 @@ def run_qa(
             migrate(con)
             run_id = run_id or latest_run(con, db_path)
             with transaction(con):
-                n = qa_into(con, run_id, resolutions, checks, changes)
+                n = qa_into(con, run_id, resolutions, checks, changes, mine=mine)
     except duckdb.Error as exc:
         raise DatabaseError(
             f"cannot write QA findings ({first_line(exc)})", path=str(db_path)
         ) from exc
     return run_id, n
+
+
+def _mined(count: int, mined_at: str | None, run_id: str) -> str:
+    """How many term candidates there are, and which run mined them if not this one."""
+    if mined_at is None:
+        return "no term candidates mined (itu-corpus qa mines them)"
+    if mined_at == run_id:
+        return f"{count} term candidates"
+    return f"{count} term candidates mined at run {mined_at}"
 
 
 def qa_report(db_path: Path | str, top: int = 20, run_id: str | None = None) -> str:
@@ -462,7 +540,11 @@ def qa_report(db_path: Path | str, top: int = 20, run_id: str | None = None) -> 
         "SELECT check_name, severity, findings FROM qa_summary WHERE run_id = ?",
         [run_id],
     )
-    _, n_terms = query(db_path, "SELECT count(*) FROM term_candidates WHERE run_id = ?", [run_id])
+    _, mined = query(
+        db_path,
+        "SELECT count(*), any_value(run_id) FROM term_candidates "
+        "WHERE run_id = (SELECT max(run_id) FROM term_candidates)",
+    )
     _, top_rows = query(
         db_path,
         "SELECT severity, check_name, resolution, level, key, lang, evidence FROM qa_findings "
@@ -478,7 +560,7 @@ def qa_report(db_path: Path | str, top: int = 20, run_id: str | None = None) -> 
     lines = [
         f"QA of run {run_id}: {sum(totals.values())} findings ("
         + ", ".join(f"{totals[s]} {s}" for s in SEVERITIES)
-        + f"), {n_terms[0][0]} term candidates",
+        + f"), {_mined(mined[0][0], mined[0][1], run_id)}",
         f"{'check':<12} {'error':>6} {'warning':>8} {'info':>6}",
     ]
     for name in [*CHECKS, *sorted(set(by_check) - set(CHECKS))]:
