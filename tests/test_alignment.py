@@ -112,6 +112,26 @@ def test_udhr_paragraphs_match_the_html_structure(
     assert all(g.method is Method.STRUCTURE and len(g.members) == 6 for g in articles)
 
 
+def test_a_heading_one_language_merged_is_in_that_languages_group(
+    segmented: Docs, encoder: SentenceEncoder
+) -> None:
+    # The UDHR preamble's "The General Assembly" is a paragraph of its own in five
+    # languages; Chinese writes it inside the next one ("因此现在,大会,发布这一世界人权宣言").
+    # So the heading and "Proclaims this Universal Declaration" are one group, with the
+    # Chinese paragraph in it, not a heading group without Chinese beside it.
+    docs = {lang: segmented[("udhr", lang)] for lang in LANGS}
+    groups = SixWayAligner(EmbeddingCache(encoder)).align("udhr", docs)
+    zh = "udhr:zh:preamble:p8"
+    assert (
+        docs["zh"]
+        .segments[[s.id for s in docs["zh"].segments].index(zh)]
+        .text.startswith("因此现在,大会,")
+    )
+    group = next(g for g in groups if zh in g.members.get("zh", ()))
+    assert group.members["en"] == ("udhr:en:preamble:p9", "udhr:en:preamble:p10")
+    assert group.members["fr"] == ("udhr:fr:preamble:p8", "udhr:fr:preamble:p9")
+
+
 def test_every_text_is_embedded_once_per_run(segmented: Docs, encoder: SentenceEncoder) -> None:
     docs = {lang: segmented[("udhr", lang)] for lang in LANGS}
     cache = EmbeddingCache(encoder)

@@ -78,7 +78,9 @@ def test_the_plain_pipeline_builds_the_same_database(
     assert sorted(plain) == sorted(flow)
     for table in flow:
         assert plain[table] == flow[table], table
-    assert len(flow["alignment_groups"]) == 676 and len(flow["qa_findings"]) > 100
+    # 674: the UDHR preamble's "The General Assembly" and the paragraph after it are one
+    # group (with its paragraph and sentence), as Chinese writes them in one paragraph.
+    assert len(flow["alignment_groups"]) == 674 and len(flow["qa_findings"]) > 100
 
 
 def rows(db: Path, sql: str) -> list[tuple[object, ...]]:
