@@ -26,6 +26,7 @@ from flows.pipeline import (
     align_resolution,
     build,
     load,
+    load_batch,
     parse_source,
     write_pages,
 )
@@ -37,7 +38,8 @@ T = TypeVar("T")
 TASKS: Final[dict[Callable[..., Any], Task[..., Any]]] = {
     parse_source: task(name="parse", cache_policy=NO_CACHE)(parse_source),
     align_resolution: task(name="embed and align", cache_policy=NO_CACHE)(align_resolution),
-    load: task(name="load", cache_policy=NO_CACHE)(load),
+    load_batch: task(name="load", cache_policy=NO_CACHE)(load_batch),
+    load: task(name="record and check", cache_policy=NO_CACHE)(load),
     write_pages: task(name="report", cache_policy=NO_CACHE)(write_pages),
 }
 

@@ -24,6 +24,7 @@ import threading
 import uuid
 from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from importlib.metadata import version
@@ -45,7 +46,7 @@ from corpus.progress import progress
 from corpus.segment import segment_document
 from flows.config import RunConfig
 from warehouse.changes import SourceState, loaded_documents, plan_skips
-from warehouse.load import LoadStats, PairSimilarities, RunRows, load_rows, run_rows
+from warehouse.load import Loader, LoadStats, PairSimilarities, RunRows, loading, run_rows
 from warehouse.publish import run_lock
 from warehouse.report.render import Reports, write_reports
 from warehouse.restore import keep_last_good
@@ -281,30 +282,34 @@ def describe(registry: Registry, resolutions: Iterable[str]) -> list[DocumentEnt
     return [known[r] for r in sorted(set(resolutions)) if r in known]
 
 
+def load_batch(loader: Loader, rows: RunRows) -> None:
+    """Step 5, once per batch: replace the batch's resolutions in the run's staged copy."""
+    progress(
+        f"loading {rows.frames['documents'].height} documents and "
+        f"{rows.frames['alignment_groups'].height} groups of {', '.join(rows.resolutions)}"
+    )
+    loader.add(rows)
+
+
 def load(
-    db: Path,
+    loader: Loader,
     run: RunRecord,
-    rows: RunRows,
     fetches: Sequence[FetchRecord],
     catalogue: Sequence[DocumentEntry] = (),
     qa: bool = True,
     mine_terms: bool = False,
 ) -> LoadStats:
-    """Step 5: load the run into DuckDB and check it, published together by one swap.
+    """Step 6: record the run and check it on the staged copy, published by one swap.
 
     The QA checks run on the same staged copy as the load (``qa``), so a kill at any point
     leaves the corpus and its findings both as they were, or both new. ``mine_terms``
     mines the term candidates of the whole corpus as well (a cost that grows with it).
     """
-    groups = rows.frames["alignment_groups"].height
-    progress(f"loading {rows.frames['documents'].height} documents and {groups} groups")
-    stats = load_rows(db, run, rows, fetches, catalogue, qa=qa, mine_terms=mine_terms)
-    progress(f"published run {run.run_id}")
-    return stats
+    return loader.finish(run, fetches, catalogue, qa=qa, mine_terms=mine_terms)
 
 
 def write_pages(db: Path, rebuilt: Sequence[str]) -> Reports:
-    """Step 6: the review page of each rebuilt resolution, beside the database."""
+    """Step 7: the review page of each rebuilt resolution, beside the database."""
     return write_reports(db, rebuilt)
 
 
@@ -343,25 +348,37 @@ def _build(config: RunConfig, steps: Steps) -> RunReport:
             by_resolution[r.resolution].append(r)
     built = Built()
     kept: dict[str, str] = {}
-    order = list(by_resolution)
-    for at in range(0, len(order), config.batch):
-        batch = {res: by_resolution[res] for res in order[at : at + config.batch]}
-        kept |= _build_batch(config, steps, run_id, batch, missing, built, log)
-    # Languages missing from resolutions the run did not rebuild: what the warehouse keeps.
-    kept |= keep_last_good(config.db, {}, _outside(missing, by_resolution))[1]
+    stats = None
+    try:
+        with ExitStack() as stack:
+            loads = bool(by_resolution or plan.skipped)
+            loader = stack.enter_context(loading(config.db, run_id)) if loads else None
+            order = list(by_resolution)
+            for at in range(0, len(order), config.batch):
+                batch = {res: by_resolution[res] for res in order[at : at + config.batch]}
+                rows, batch_kept = _build_batch(config, steps, run_id, batch, missing, built, log)
+                kept |= batch_kept
+                if loader is not None and rows.resolutions:
+                    steps.call(load_batch, loader, rows)
+            # Languages missing from resolutions not rebuilt: what the warehouse keeps.
+            kept |= keep_last_good(config.db, {}, _outside(missing, by_resolution))[1]
+            run = record_run(config, run_id, started, gathered, plan, built, missing, kept)
+            if loader is not None and (built.docs or plan.skipped):
+                seen = describe(registry, [*run.summary.built, *plan.skipped])
+                # With every resolution skipped, the last findings still hold: no QA.
+                qa = bool(built.docs)
+                mine = qa and config.mine_terms
+                stats = steps.call(load, loader, run, gathered.records, seen, qa, mine)
+            elif loader is not None:
+                raise _NothingLoaded  # every document failed: leave the database as it is
+    except _NothingLoaded:
+        pass
+    if stats is not None:
+        progress(f"published run {run.run_id}")
     for where, kept_run in kept.items():
         log.warning("%s: keeping its version of run %s", where, kept_run)
-    run = record_run(config, run_id, started, gathered, plan, built, missing, kept)
-    stats, findings, pages = None, None, Reports({}, {})
-    if built.docs or plan.skipped:
-        seen = describe(registry, [*run.summary.built, *plan.skipped])
-        # With every resolution skipped, the last findings still hold: no QA.
-        qa = bool(built.docs)
-        mine = qa and config.mine_terms
-        rows = RunRows.concat(built.rows)
-        built.rows.clear()
-        stats = steps.call(load, config.db, run, rows, gathered.records, seen, qa, mine)
-        findings = stats.findings
+    findings = stats.findings if stats is not None else None
+    pages = Reports({}, {})
     if built.docs and stats is not None:
         pages = steps.call(write_pages, config.db, run.summary.built)
     return RunReport(
@@ -386,11 +403,14 @@ def _build(config: RunConfig, steps: Steps) -> RunReport:
     )
 
 
+class _NothingLoaded(Exception):
+    """Every document of the run failed: the staged copy is discarded."""
+
+
 @dataclass(slots=True)
 class Built:
-    """What the batches of a run built so far: their rows, and what its record counts."""
+    """What the batches of a run built so far: what its record counts."""
 
-    rows: list[RunRows] = field(default_factory=list)
     #: ``(resolution, lang)`` of every document read and parsed.
     docs: list[tuple[str, Lang]] = field(default_factory=list)
     groups: int = 0
@@ -401,17 +421,17 @@ class Built:
 
     def add(
         self, run_id: str, docs: Sequence[SegmentedDocument], aligned: Sequence[Aligned]
-    ) -> None:
-        """Keep a batch as rows and counts; its documents and groups can then go."""
+    ) -> RunRows:
+        """Count a batch and return its rows; its documents and groups can then go."""
         groups = [g for a in aligned for g in a.groups]
         similarities: PairSimilarities = {k: v for a in aligned for k, v in a.similarities.items()}
-        self.rows.append(run_rows(docs, groups, similarities, run_id))
         self.docs += [(d.document.resolution, d.document.lang) for d in docs]
         self.groups += len(groups)
         self.embedded += sum(a.embedded for a in aligned)
         self.reused += sum(a.reused for a in aligned)
         if aligned and self.encoder is None:
             self.encoder, self.encoder_version = aligned[0].encoder, aligned[0].encoder_version
+        return run_rows(docs, groups, similarities, run_id)
 
 
 def _build_batch(
@@ -422,8 +442,8 @@ def _build_batch(
     missing: dict[str, str],
     built: Built,
     log: logging.Logger | logging.LoggerAdapter[logging.Logger],
-) -> dict[str, str]:
-    """Parse, embed and align a batch of resolutions into ``built``; return what was kept."""
+) -> tuple[RunRows, dict[str, str]]:
+    """Parse, embed and align a batch of resolutions: its rows, and what was kept."""
     todo = [r for results in batch.values() for r in results]
     docs = _parsed(todo, steps.map(parse_source, [(r.source, r.data) for r in todo]), missing, log)
     progress(f"parsed {len(docs)} of {len(todo)} documents of {', '.join(batch)}")
@@ -440,8 +460,7 @@ def _build_batch(
     aligned = [_raised(a) for a in steps.map(align_resolution, calls)]
     for a in aligned:
         progress(f"aligned {a.resolution}: {len(a.groups)} groups")
-    built.add(run_id, docs, aligned)
-    return kept
+    return built.add(run_id, docs, aligned), kept
 
 
 def _inside(missing: Mapping[str, str], resolutions: Collection[str]) -> dict[str, str]:

@@ -20,7 +20,7 @@ import contextlib
 import datetime as dt
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 import duckdb
 
@@ -44,6 +44,12 @@ _READER_CONFIG: dict[str, str | bool | int | float | list[str]] = {
 }
 
 
+#: DuckDB's memory for a writing connection (a load, its QA, a prune). Its default, 80% of
+#: the machine, let the buffer pool keep every page a run touched: memory that grew with
+#: the corpus. Above this DuckDB evicts pages and spills to disk instead.
+WRITER_MEMORY: Final = "256MB"
+
+
 def connect(path: Path | str, read_only: bool = False) -> duckdb.DuckDBPyConnection:
     """Open the DuckDB file at ``path``; writable opens create it and its parent directory.
 
@@ -64,7 +70,7 @@ def connect(path: Path | str, read_only: bool = False) -> duckdb.DuckDBPyConnect
             raise DatabaseError(f"cannot create its directory: {exc}", path=str(path)) from exc
     try:
         if not read_only:
-            return duckdb.connect(str(path))
+            return duckdb.connect(str(path), config={"memory_limit": WRITER_MEMORY})
         con = duckdb.connect(str(path), read_only=True, config=dict(_READER_CONFIG))
     except duckdb.Error as exc:
         raise DatabaseError(_open_problem(exc), path=str(path)) from exc

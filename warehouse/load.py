@@ -15,7 +15,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -170,7 +171,6 @@ _DELETES = (
     ("DELETE FROM alignment_groups WHERE list_contains($1, resolution)", "resolutions"),
     ("DELETE FROM segments WHERE list_contains($1, doc_id)", "documents"),
     ("DELETE FROM documents WHERE list_contains($1, doc_id)", "documents"),
-    ("DELETE FROM fetches WHERE list_contains($1, fetch_id)", "fetches"),
 )
 
 # History of the documents being loaded ($1), for run $2. Reloading a run first undoes what
@@ -282,13 +282,13 @@ def load_rows(
     qa: bool = False,
     mine_terms: bool = False,
 ) -> LoadStats:
-    """Replace the resolutions of ``rows`` with them and record the run.
+    """Replace the resolutions of ``rows`` with them and record the run, in one swap.
 
-    Everything happens in one transaction on a staged copy that is swapped in at the end:
-    on any failure, or if the process is killed, nothing is written and the previous
-    content of the database is intact and readable throughout. With ``qa``, the QA checks
-    run on the same copy and their findings are published in the same swap, so the
-    latest run never lacks its findings.
+    Everything happens on a staged copy that is swapped in at the end: on any failure, or
+    if the process is killed, nothing is written and the previous content of the database
+    is intact and readable throughout. With ``qa``, the QA checks run on the same copy
+    and their findings are published in the same swap, so the latest run never lacks its
+    findings.
 
     Args:
         path: The warehouse file; created if missing, migrated if older.
@@ -310,79 +310,118 @@ def load_rows(
             duplicate ids, a group of a resolution without documents).
 
     """
-    resolutions = rows.resolutions
-    grouped = set(rows.frames["alignment_groups"]["resolution"].to_list())
-    stray = sorted(grouped - set(resolutions))
-    if stray:
-        raise DatabaseError(
-            f"groups of resolution {stray[0]!r} have no documents in run {run.run_id}; "
-            "nothing was loaded",
-            path=str(path),
-        )
+    with loading(path, run.run_id) as loader:
+        loader.add(rows)
+        return loader.finish(run, fetches, catalogue, qa=qa, mine_terms=mine_terms)
+
+
+@contextmanager
+def loading(path: Path, run_id: str) -> Iterator[Loader]:
+    """A :class:`Loader` on a staged copy of ``path``, swapped in when the block ends well.
+
+    Raises:
+        DatabaseError: the database cannot be opened, staged or migrated.
+    """
     try:
-        run_params = _run_params(run)
-    except (TypeError, ValueError) as exc:
-        raise DatabaseError(
-            f"run {run.run_id}: summary or missing is not JSON ({exc}); nothing was loaded",
-            path=str(path),
-        ) from exc
-    try:
-        frames = {**rows.frames, "fetches": _fetch_frame(fetches)}
-        catalogued = _catalogue_frame(catalogue)
-        findings = None
-        doc_ids = frames["documents"]["doc_id"].to_list()
         with staged(path) as con:
             migrate(con)
-            changes = _load(con, run, resolutions, doc_ids, frames, run_params, catalogued)
-            refresh_search(con, doc_ids)
-            if qa:
-                findings = qa_into(
-                    con, run.run_id, resolutions, changes=changes, mine=mine_terms
-                )
+            yield Loader(con, path, run_id)
     except DatabaseError as exc:
         raise DatabaseError(f"{exc.problem}; nothing was loaded", path=str(path)) from exc
     except duckdb.Error as exc:
         raise DatabaseError(
             f"load failed, nothing was written ({first_line(exc)})", path=str(path)
         ) from exc
-    return LoadStats(
-        resolutions=resolutions,
-        documents=frames["documents"].height,
-        segments=frames["segments"].height,
-        groups=frames["alignment_groups"].height,
-        members=frames["alignment_members"].height,
-        changed=len(changes),
-        changes=changes,
-        findings=findings,
-    )
 
 
-def _load(
-    con: duckdb.DuckDBPyConnection,
-    run: RunRecord,
-    resolutions: tuple[str, ...],
-    doc_ids: list[str],
-    frames: Mapping[str, pl.DataFrame],
-    run_params: list[object],
-    catalogue: pl.DataFrame,
-) -> dict[str, SegmentChange]:
-    """Delete, insert, record history and check in one transaction; return what changed."""
-    with transaction(con):
-        keys = {
-            "resolutions": list(resolutions),
-            "documents": doc_ids,
-            "fetches": frames["fetches"]["fetch_id"].to_list(),
-        }
-        for statement, key in _DELETES:
-            con.execute(statement, [keys[key]])
-        for table, frame in frames.items():
-            _insert(con, table, frame)
-        _check(con, resolutions)
-        for statement in _HISTORY:
-            con.execute(statement, [doc_ids, run.run_id])
-        _describe(con, run.run_id, [*resolutions, *catalogue["resolution"]], catalogue)
-        con.execute(_INSERT_RUN, run_params)
-        return run_changes(con, run.run_id)
+class Loader:
+    """One run's load, a batch of resolutions at a time, into the staged copy of a run.
+
+    Each batch is committed on the staged copy as it comes (readers see none of it until
+    the swap), so memory holds one batch of rows, not the run's. :meth:`finish` records
+    the run and checks it.
+    """
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, path: Path, run_id: str) -> None:
+        """Load into ``con``, the staged copy of ``path``, for run ``run_id``."""
+        self.con, self.path, self.run_id = con, path, run_id
+        self.resolutions: set[str] = set()
+        self.counts = {"documents": 0, "segments": 0, "alignment_groups": 0}
+        self.members = 0
+
+    def add(self, rows: RunRows) -> None:
+        """Replace the resolutions of ``rows`` with them (one transaction on the copy).
+
+        Raises:
+            DatabaseError: the rows are inconsistent (see :func:`load_rows`).
+        """
+        grouped = set(rows.frames["alignment_groups"]["resolution"].to_list())
+        stray = sorted(grouped - set(rows.resolutions))
+        if stray:
+            raise DatabaseError(
+                f"groups of resolution {stray[0]!r} have no documents in run {self.run_id}"
+            )
+        doc_ids = rows.frames["documents"]["doc_id"].to_list()
+        with transaction(self.con):
+            for statement, key in _DELETES:
+                values = rows.resolutions if key == "resolutions" else doc_ids
+                self.con.execute(statement, [list(values)])
+            for table, frame in rows.frames.items():
+                _insert(self.con, table, frame)
+            _check(self.con, rows.resolutions)
+            for statement in _HISTORY:
+                self.con.execute(statement, [doc_ids, self.run_id])
+            refresh_search(self.con, doc_ids)
+        self.resolutions |= set(rows.resolutions)
+        for table in self.counts:
+            self.counts[table] += rows.frames[table].height
+        self.members += rows.frames["alignment_members"].height
+
+    def finish(
+        self,
+        run: RunRecord,
+        fetches: Sequence[FetchRecord] = (),
+        catalogue: Sequence[DocumentEntry] = (),
+        *,
+        qa: bool = False,
+        mine_terms: bool = False,
+    ) -> LoadStats:
+        """Record the run (its fetches, the resolutions it saw) and, with ``qa``, check it.
+
+        Raises:
+            DatabaseError: the run's record is not JSON.
+        """
+        try:
+            run_params = _run_params(run)
+        except (TypeError, ValueError) as exc:
+            raise DatabaseError(
+                f"run {run.run_id}: summary or missing is not JSON ({exc})"
+            ) from exc
+        fetched = _fetch_frame(fetches)
+        catalogued = _catalogue_frame(catalogue)
+        resolutions = tuple(sorted(self.resolutions))
+        with transaction(self.con):
+            self.con.execute(
+                "DELETE FROM fetches WHERE list_contains(?, fetch_id)",
+                [fetched["fetch_id"].to_list()],
+            )
+            _insert(self.con, "fetches", fetched)
+            _describe(self.con, run.run_id, [*resolutions, *catalogued["resolution"]], catalogued)
+            self.con.execute(_INSERT_RUN, run_params)
+            changes = run_changes(self.con, run.run_id)
+        findings = None
+        if qa:
+            findings = qa_into(self.con, run.run_id, resolutions, changes=changes, mine=mine_terms)
+        return LoadStats(
+            resolutions=resolutions,
+            documents=self.counts["documents"],
+            segments=self.counts["segments"],
+            groups=self.counts["alignment_groups"],
+            members=self.members,
+            changed=len(changes),
+            changes=changes,
+            findings=findings,
+        )
 
 
 _CATALOGUE: dict[str, pl.DataType | type[pl.DataType]] = {
