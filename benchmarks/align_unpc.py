@@ -197,7 +197,10 @@ def run_stock(encoder: SentenceEncoder, docs: Sequence[Document]) -> list[Run]:
             aligner = Bertalign(
                 "\n".join(doc.texts[x]), "\n".join(doc.texts[y]), is_split=True, model=adapter
             )
-            result[f"{x}-{y}"] = [(list(a), list(b)) for a, b in aligner.align_sents()]
+            # Stock beads hold NumPy integers; plain ints keep them JSON-ready for the cache.
+            result[f"{x}-{y}"] = [
+                ([int(i) for i in a], [int(j) for j in b]) for a, b in aligner.align_sents()
+            ]
         out.append((result, adapter.encoded - before, time.perf_counter() - start))
     return out
 
