@@ -283,7 +283,7 @@ def describe(registry: Registry, resolutions: Iterable[str]) -> list[DocumentEnt
 
 
 def load_batch(loader: Loader, rows: RunRows) -> None:
-    """Step 5, once per batch: queue the batch's rows for the run's staged copy."""
+    """Step 5, once per batch: replace the batch's resolutions in the run's staged copy."""
     progress(
         f"loading {rows.frames['documents'].height} documents and "
         f"{rows.frames['alignment_groups'].height} groups of {', '.join(rows.resolutions)}"
@@ -352,10 +352,7 @@ def _build(config: RunConfig, steps: Steps) -> RunReport:
     try:
         with ExitStack() as stack:
             loads = bool(by_resolution or plan.skipped)
-            # Each batch is loaded and checked in the background while the next aligns.
-            check = bool(by_resolution)
-            load_into = loading(config.db, run_id, check=check)
-            loader = stack.enter_context(load_into) if loads else None
+            loader = stack.enter_context(loading(config.db, run_id)) if loads else None
             order = list(by_resolution)
             for at in range(0, len(order), config.batch):
                 batch = {res: by_resolution[res] for res in order[at : at + config.batch]}

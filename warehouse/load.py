@@ -16,7 +16,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Iterator, Mapping, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,7 +31,7 @@ from corpus.model import LANGS, Lang, SegmentedDocument
 from warehouse.changes import SegmentChange, run_changes
 from warehouse.db import first_line, migrate, transaction
 from warehouse.publish import staged
-from warehouse.qa.run import EarlyChecks, check_batch, qa_into
+from warehouse.qa.run import qa_into
 from warehouse.runs import RunRecord
 from warehouse.search import refresh_search
 
@@ -317,10 +316,8 @@ def load_rows(
 
 
 @contextmanager
-def loading(path: Path, run_id: str, *, check: bool = False) -> Iterator[Loader]:
+def loading(path: Path, run_id: str) -> Iterator[Loader]:
     """A :class:`Loader` on a staged copy of ``path``, swapped in when the block ends well.
-
-    With ``check``, each batch is checked as soon as it is loaded (see :class:`Loader`).
 
     Raises:
         DatabaseError: the database cannot be opened, staged or migrated.
@@ -328,11 +325,7 @@ def loading(path: Path, run_id: str, *, check: bool = False) -> Iterator[Loader]
     try:
         with staged(path) as con:
             migrate(con)
-            loader = Loader(con, path, run_id, check=check)
-            try:
-                yield loader
-            finally:
-                loader.close()
+            yield Loader(con, path, run_id)
     except DatabaseError as exc:
         raise DatabaseError(f"{exc.problem}; nothing was loaded", path=str(path)) from exc
     except duckdb.Error as exc:
@@ -345,28 +338,19 @@ class Loader:
     """One run's load, a batch of resolutions at a time, into the staged copy of a run.
 
     Each batch is committed on the staged copy as it comes (readers see none of it until
-    the swap), so memory holds one batch of rows, not the run's. Batches are written by
-    one background thread, in order, so the caller aligns the next batch meanwhile; with
-    ``check`` that thread also runs the checks of each batch's resolutions (the
-    corpus-wide ones wait for :meth:`finish`, which records the run and checks it).
+    the swap), so memory holds one batch of rows, not the run's. :meth:`finish` records
+    the run and checks it.
     """
 
-    def __init__(
-        self, con: duckdb.DuckDBPyConnection, path: Path, run_id: str, *, check: bool = False
-    ) -> None:
+    def __init__(self, con: duckdb.DuckDBPyConnection, path: Path, run_id: str) -> None:
         """Load into ``con``, the staged copy of ``path``, for run ``run_id``."""
-        self.con, self.path, self.run_id, self.check = con, path, run_id, check
+        self.con, self.path, self.run_id = con, path, run_id
         self.resolutions: set[str] = set()
         self.counts = {"documents": 0, "segments": 0, "alignment_groups": 0}
         self.members = 0
-        self.early = EarlyChecks()
-        self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="loader")
-        self._pending: list[Future[None]] = []
 
     def add(self, rows: RunRows) -> None:
         """Replace the resolutions of ``rows`` with them (one transaction on the copy).
-
-        Returns once the batch is queued; an error of an earlier batch is raised here.
 
         Raises:
             DatabaseError: the rows are inconsistent (see :func:`load_rows`).
@@ -377,24 +361,6 @@ class Loader:
             raise DatabaseError(
                 f"groups of resolution {stray[0]!r} have no documents in run {self.run_id}"
             )
-        for done in [f for f in self._pending if f.done()]:
-            done.result()
-        self._pending.append(self._writer.submit(self._write, rows))
-
-    def wait(self) -> None:
-        """Wait until every batch queued is written (and checked); raise the first error."""
-        pending, self._pending = self._pending, []
-        for future in pending:
-            future.result()
-
-    def close(self) -> None:
-        """Stop the writer thread once it is idle (the staged copy can then be closed)."""
-        for future in self._pending:
-            future.cancel()
-        self._writer.shutdown(wait=True)
-
-    def _write(self, rows: RunRows) -> None:
-        """Write one batch (in the writer thread) and, with ``check``, check it."""
         doc_ids = rows.frames["documents"]["doc_id"].to_list()
         with transaction(self.con):
             for statement, key in _DELETES:
@@ -410,10 +376,6 @@ class Loader:
         for table in self.counts:
             self.counts[table] += rows.frames[table].height
         self.members += rows.frames["alignment_members"].height
-        if self.check:
-            changes = run_changes(self.con, self.run_id)
-            self.early.findings += check_batch(self.con, rows.resolutions, changes)
-            self.early.resolutions |= set(rows.resolutions)
 
     def finish(
         self,
@@ -435,7 +397,6 @@ class Loader:
             raise DatabaseError(
                 f"run {run.run_id}: summary or missing is not JSON ({exc})"
             ) from exc
-        self.wait()
         fetched = _fetch_frame(fetches)
         catalogued = _catalogue_frame(catalogue)
         resolutions = tuple(sorted(self.resolutions))
@@ -450,10 +411,7 @@ class Loader:
             changes = run_changes(self.con, run.run_id)
         findings = None
         if qa:
-            early = self.early if self.check else None
-            findings = qa_into(
-                self.con, run.run_id, resolutions, changes=changes, mine=mine_terms, early=early
-            )
+            findings = qa_into(self.con, run.run_id, resolutions, changes=changes, mine=mine_terms)
         return LoadStats(
             resolutions=resolutions,
             documents=self.counts["documents"],

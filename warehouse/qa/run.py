@@ -25,7 +25,7 @@ from __future__ import annotations
 import json
 from collections import Counter, defaultdict
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field, fields
+from dataclasses import fields
 from pathlib import Path
 from typing import Any, Final
 
@@ -263,7 +263,6 @@ def qa_into(
     checks: Iterable[str] = ALL,
     changes: Mapping[str, SegmentChange] | None = None,
     mine: bool = False,
-    early: EarlyChecks | None = None,
 ) -> int:
     """Check the warehouse open on ``con`` and store the findings of ``run_id``; return them.
 
@@ -276,8 +275,6 @@ def qa_into(
         changes: What run ``run_id`` added or changed, by segment id (the pipeline
             passes what its load reported); ``None`` reads it from the history.
         mine: Also mine ``term_candidates`` over the whole corpus, under ``run_id``.
-        early: The checks of scope ``resolution`` and ``run`` already run on some
-            resolutions as the load went (:func:`check_batch`): not run again.
 
     Raises:
         ValueError: a check name is not in the registry.
@@ -290,15 +287,19 @@ def qa_into(
         resolutions = None  # nothing to carry over: check everything
     local = [n for n in names if CHECKS[n].scope != "corpus"]
     wide = [n for n in names if CHECKS[n].scope == "corpus"]
-    findings: list[Finding] = list(early.findings) if early else []
-    done = early.resolutions if early else set()
+    findings: list[Finding] = []
     todo = sorted(resolutions) if resolutions is not None else _all_resolutions(con)
     con.execute(
         "DELETE FROM qa_texts WHERE resolution NOT IN (SELECT resolution FROM alignment_groups)"
     )
-    # A few resolutions at a time, so memory is bounded by a batch and not by the run.
-    for batch in _batches([r for r in todo if r not in done]):
-        findings += check_batch(con, batch, changes, local)
+    # A few resolutions at a time, so memory is bounded by a batch and not by the run;
+    # the texts the corpus-wide checks compare are kept for each (see warehouse.qa.corpus).
+    levels = None if local else {TEXTS_LEVEL}
+    for batch in _batches(todo):
+        batch_groups = read_groups(con, batch, levels, changes)
+        if local:
+            findings += run_checks(batch_groups, local)
+        refresh_texts(con, batch, batch_groups)
     for batch in _batches(sorted(set(unrecorded(con)) - set(todo))):
         refresh_texts(con, batch, read_groups(con, batch, {TEXTS_LEVEL}))
     if wide:
@@ -312,31 +313,6 @@ def qa_into(
     _store_findings(con, run_id, findings, previous, carried, groups)
     _store_terms(con, run_id, groups, mine)
     return _count(con, "SELECT count(*) FROM qa_findings WHERE run_id = ?", run_id)
-
-
-@dataclass(slots=True)
-class EarlyChecks:
-    """Findings of the checks of a few resolutions, run while the rest was still loading."""
-
-    resolutions: set[str] = field(default_factory=set)
-    findings: list[Finding] = field(default_factory=list)
-
-
-def check_batch(
-    con: duckdb.DuckDBPyConnection,
-    resolutions: Sequence[str],
-    changes: Mapping[str, SegmentChange],
-    checks: Sequence[str] | None = None,
-) -> list[Finding]:
-    """Run the checks of scope ``resolution`` and ``run`` on a few resolutions.
-
-    Also keeps what the corpus-wide checks compare of them (``qa_texts``, see
-    :mod:`warehouse.qa.corpus`). ``checks`` defaults to all such checks.
-    """
-    local = [n for n in CHECKS if CHECKS[n].scope != "corpus"] if checks is None else checks
-    groups = read_groups(con, resolutions, None if local else {TEXTS_LEVEL}, changes)
-    refresh_texts(con, resolutions, groups)
-    return run_checks(groups, local) if local else []
 
 
 def _count(con: duckdb.DuckDBPyConnection, sql: str, *params: object) -> int:
