@@ -74,6 +74,9 @@ def builds(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]
         build(RunConfig(db=inc, source=str(final), embedding_cache=cache)),
     ]
     build(RunConfig(db=scratch, source=str(final), embedding_cache=None))
+    # One resolution a batch: each committed to the staged copy before the next is parsed.
+    one_by_one = tmp / "one-by-one.duckdb"
+    build(RunConfig(db=one_by_one, source=str(final), embedding_cache=cache, batch=1))
     yield {
         "inc": inc,
         "scratch": scratch,
@@ -82,6 +85,7 @@ def builds(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]
         "first": first,
         "final": final,
         "cache": cache,
+        "one_by_one": one_by_one,
     }
 
 
@@ -90,6 +94,11 @@ def test_incremental_equals_from_scratch(builds: dict[str, Any]) -> None:
         incremental = query(builds["inc"], sql)[1]
         assert incremental, name
         assert incremental == query(builds["scratch"], sql)[1], name
+
+
+def test_batches_of_one_resolution_build_the_same_corpus(builds: dict[str, Any]) -> None:
+    for name, sql in COMPARED.items():
+        assert query(builds["one_by_one"], sql)[1] == query(builds["scratch"], sql)[1], name
 
 
 def test_term_candidates_are_mined_on_demand_alike(

@@ -47,7 +47,7 @@ _READER_CONFIG: dict[str, str | bool | int | float | list[str]] = {
 #: DuckDB's memory for a writing connection (a load, its QA, a prune). Its default, 80% of
 #: the machine, let the buffer pool keep every page a run touched: memory that grew with
 #: the corpus. Above this DuckDB evicts pages and spills to disk instead.
-WRITER_MEMORY: Final = "256MB"
+WRITER_MEMORY: Final = "512MB"
 
 
 def connect(path: Path | str, read_only: bool = False) -> duckdb.DuckDBPyConnection:

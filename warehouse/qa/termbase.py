@@ -63,7 +63,7 @@ class Termbase:
     title: str
     source_language: Lang
     concepts: tuple[Concept, ...]
-    _patterns: dict[Lang, list[tuple[re.Pattern[str], bool, str, str, Status]]] = field(
+    _patterns: dict[Lang, list[tuple[re.Pattern[str], str, bool, str, str, Status]]] = field(
         default_factory=dict, repr=False, compare=False
     )
 
@@ -86,7 +86,14 @@ class Termbase:
         """
         if lang not in self._patterns:
             self._patterns[lang] = [
-                (compile_term(term, lang), term.isupper(), concept.id, term, status)
+                (
+                    compile_term(term, lang),
+                    needle(term, lang),
+                    term.isupper(),
+                    concept.id,
+                    term,
+                    status,
+                )
                 for concept in self.concepts
                 if lang in concept.terms
                 for status, terms in _by_status(concept.terms[lang])
@@ -95,8 +102,11 @@ class Termbase:
         form = match_form(text, lang)
         raw = re.sub(r"\s+", " ", text.translate(_APOS)).strip()
         found: list[Match] = []
-        for pattern, acronym, concept_id, term, status in self._patterns[lang]:
-            for hit in pattern.finditer(raw if acronym else form):
+        for pattern, literal, acronym, concept_id, term, status in self._patterns[lang]:
+            searched = raw if acronym else form
+            if literal not in searched:  # most terms are in no given text: skip the regex
+                continue
+            for hit in pattern.finditer(searched):
                 found.append(Match(concept_id, term, status, hit.start(), hit.end()))
         found.sort(key=lambda x: (-(x.end - x.start), x.start))
         kept: list[Match] = []
@@ -117,6 +127,16 @@ def _by_status(entry: TermEntry) -> tuple[tuple[Status, tuple[str, ...]], ...]:
 
 _APOS: Final = str.maketrans({"’": "'", "ʼ": "'", "‐": "-", "‑": "-"})
 _ARABIC_PREFIX: Final = r"(?:[وفبلك]{0,2})"
+
+
+def needle(term: str, lang: Lang) -> str:
+    """Text that every match of :func:`compile_term` contains as it is (maybe empty)."""
+    acronym = term.isupper()
+    form = term.translate(_APOS) if acronym else match_form(term, lang)
+    first = form.split(" ")[0].split("*")[0]
+    if lang == "ar" and first.startswith("ال"):
+        first = first[len("ال") :]  # the article may be dropped after ل
+    return first
 
 
 def compile_term(term: str, lang: Lang) -> re.Pattern[str]:

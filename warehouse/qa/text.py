@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
+from functools import lru_cache
 from typing import Final, Literal
 
 from corpus.model import Lang
@@ -53,6 +54,7 @@ def script_counts(text: str) -> Counter[Script]:
     return Counter(script_of(c) for c in text if c.isalpha())
 
 
+@lru_cache(maxsize=1 << 15)
 def match_form(text: str, lang: Lang) -> str:
     """The form used to look terms up and compare texts: NFKC, casefolded, one space.
 
