@@ -1,13 +1,13 @@
 """Incremental runs: a second run on unchanged sources skips everything and embeds nothing.
 
-Acceptance of issue 8: the second run embeds nothing and takes under a fifth of the first
-run's flow time, both measured here (printed, the ratio asserted).
+Both runs are real Prefect flow runs. What an unchanged run costs against a build is
+measured by ``benchmarks/scale.py``, not asserted here: a timed test fails on a busy machine
+and passes on a slow product.
 """
 
 from __future__ import annotations
 
 import json
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -30,26 +30,21 @@ def two_runs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, l
     out = []
     with prefect_test_harness(server_startup_timeout=180):
         for _ in range(2):
-            started = time.perf_counter()
-            report = build_corpus(RunConfig(db=db, embedding_cache=cache))
-            out.append((report, time.perf_counter() - started))
+            out.append(build_corpus(RunConfig(db=db, embedding_cache=cache)))
         yield db, out
 
 
-def test_second_run_embeds_nothing_and_is_five_times_faster(two_runs) -> None:
-    _, [(first, t1), (second, t2)] = two_runs
-    print(
-        f"\nfirst run {t1:.2f} s ({first.embedded} embedded), second run {t2:.2f} s "
-        f"({second.embedded} embedded): ratio {t2 / t1:.3f}"
-    )
-    assert first.embedded > 500 and first.documents == 8
+def test_second_run_parses_embeds_and_checks_nothing(two_runs) -> None:
+    # What it costs is measured by benchmarks/scale.py (timed tests are not the place).
+    _, [first, second] = two_runs
+    assert first.embedded > 500 and first.documents == 8 and first.findings
     assert second.embedded == 0 and second.reused == 0 and second.documents == 0
+    assert second.groups == 0 and second.findings is None and second.reports == {}
     assert sorted(second.skipped) == ["130", "udhr"]
-    assert t2 / t1 < 0.2
 
 
 def test_the_run_record_says_what_was_skipped_and_why(two_runs) -> None:
-    db, [(first, _), (second, _)] = two_runs
+    db, [first, second] = two_runs
     [(summary,)] = query(db, "SELECT summary FROM runs WHERE run_id = ?", [second.run_id])[1]
     data = json.loads(str(summary))
     assert data["built"] == [] and data["embedded"] == 0
@@ -60,7 +55,7 @@ def test_the_run_record_says_what_was_skipped_and_why(two_runs) -> None:
 
 
 def test_skipped_resolutions_are_kept_as_they_were(two_runs) -> None:
-    db, [(first, _), _] = two_runs
+    db, [first, _] = two_runs
     docs = query(db, "SELECT DISTINCT run_id FROM documents")[1]
     assert docs == [(first.run_id,)]
     n = query(db, "SELECT count(*) FROM alignment_groups")[1][0][0]
