@@ -76,7 +76,10 @@ def test_sigterm_ends_a_run_within_seconds_leaving_the_database_unchanged(
         "last finished run left it"
     )
     assert db.read_bytes() == before
+    # The run had begun its staged copy (the first batch was parsed): it is gone. The lock
+    # files stay, as after any run: a lock is the kernel's flock, not the file.
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(db.name)) == [
         "corpus.duckdb",
+        "corpus.duckdb.lock",
         "corpus.duckdb.run.lock",
     ]
