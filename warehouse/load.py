@@ -30,7 +30,7 @@ from corpus.fetch.store import FetchRecord
 from corpus.model import LANGS, Lang, SegmentedDocument
 from warehouse.changes import SegmentChange, run_changes
 from warehouse.db import first_line, migrate, transaction
-from warehouse.publish import staged
+from warehouse.publish import Stage, staging
 from warehouse.qa.run import qa_into
 from warehouse.runs import RunRecord
 from warehouse.search import refresh_search
@@ -323,9 +323,9 @@ def loading(path: Path, run_id: str) -> Iterator[Loader]:
         DatabaseError: the database cannot be opened, staged or migrated.
     """
     try:
-        with staged(path) as con:
-            migrate(con)
-            yield Loader(con, path, run_id)
+        with staging(path) as stage:
+            migrate(stage.con)
+            yield Loader(stage, run_id)
     except DatabaseError as exc:
         raise DatabaseError(f"{exc.problem}; nothing was loaded", path=str(path)) from exc
     except duckdb.Error as exc:
@@ -342,9 +342,9 @@ class Loader:
     the run and checks it.
     """
 
-    def __init__(self, con: duckdb.DuckDBPyConnection, path: Path, run_id: str) -> None:
-        """Load into ``con``, the staged copy of ``path``, for run ``run_id``."""
-        self.con, self.path, self.run_id = con, path, run_id
+    def __init__(self, stage: Stage, run_id: str) -> None:
+        """Load into ``stage``, the staged copy of the warehouse, for run ``run_id``."""
+        self.stage, self.run_id = stage, run_id
         self.resolutions: set[str] = set()
         self.counts = {"documents": 0, "segments": 0, "alignment_groups": 0}
         self.members = 0
@@ -376,6 +376,12 @@ class Loader:
         for table in self.counts:
             self.counts[table] += rows.frames[table].height
         self.members += rows.frames["alignment_members"].height
+        self.stage.reopen()  # what DuckDB kept of this batch goes with the connection
+
+    @property
+    def con(self) -> duckdb.DuckDBPyConnection:
+        """The connection to the staged copy (a new one after each batch)."""
+        return self.stage.con
 
     def finish(
         self,

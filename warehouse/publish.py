@@ -95,28 +95,60 @@ def staged(path: Path | str, *, compact: bool = False) -> Iterator[duckdb.DuckDB
             read-write by another process, or the copy cannot be made or swapped in.
 
     """
+    with staging(path, compact=compact) as stage:
+        yield stage.con
+
+
+class Stage:
+    """The staged copy a writer works on, and its connection (see :func:`staging`)."""
+
+    def __init__(self, path: Path, stage: Path) -> None:
+        """Open the copy ``stage`` of ``path``."""
+        self.path, self.stage = path, stage
+        self.con = connect(stage)
+
+    def reopen(self) -> duckdb.DuckDBPyConnection:
+        """Write everything into the copy, close the connection and open a new one.
+
+        DuckDB keeps what a connection wrote in memory (its indexes, allocator pools)
+        until the database is closed: a long load that reopens after each batch holds
+        one batch's worth, not the whole load's.
+        """
+        _checkpoint(self.con, self.path)
+        self.con.close()
+        self.con = connect(self.stage)
+        return self.con
+
+
+@contextlib.contextmanager
+def staging(path: Path | str, *, compact: bool = False) -> Iterator[Stage]:
+    """:func:`staged`, yielding the :class:`Stage` so the writer can reopen its connection.
+
+    Raises:
+        DatabaseError: see :func:`staged`.
+    """
     path = Path(path)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise DatabaseError(f"cannot create its directory: {exc}", path=str(path)) from exc
-    stage = staging_path(path)
+    stage_file = staging_path(path)
     with _writer_lock(path):
-        _discard(stage)
+        _discard(stage_file)
         try:
             if path.exists() and not compact:
-                _copy_published(path, stage)
-            con = connect(stage)
+                _copy_published(path, stage_file)
+            stage = Stage(path, stage_file)
             try:
                 if path.exists() and compact:
-                    _copy_compacted(con, path)
-                yield con
-                _checkpoint(con, path)
+                    _copy_compacted(stage.con, path)
+                yield stage
+                _checkpoint(stage.con, path)
             finally:
-                con.close()
-            _publish(stage, path)
+                stage.con.close()
+            _publish(stage_file, path)
         except BaseException:
-            _discard(stage)
+            _discard(stage_file)
             raise
 
 

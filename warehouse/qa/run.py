@@ -411,15 +411,15 @@ def _store_terms(
     else:
         con.execute("DELETE FROM term_groups WHERE list_contains(?, resolution)", [rebuilt])
         con.execute("DELETE FROM term_occurrences WHERE list_contains(?, resolution)", [rebuilt])
-    groups = read_groups(con, rebuilt, [TERM_LEVEL])
-    term_groups, occurrences = term_rows(groups)
-    for table, frame in (("term_groups", term_groups), ("term_occurrences", occurrences)):
-        if frame.height:
-            con.register("_incoming_terms", frame)
-            try:
-                con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM _incoming_terms")
-            finally:
-                con.unregister("_incoming_terms")
+    for batch in _batches(rebuilt if rebuilt is not None else _all_resolutions(con)):
+        term_groups, occurrences = term_rows(read_groups(con, batch, [TERM_LEVEL]))
+        for table, frame in (("term_groups", term_groups), ("term_occurrences", occurrences)):
+            if frame.height:
+                con.register("_incoming_terms", frame)
+                try:
+                    con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM _incoming_terms")
+                finally:
+                    con.unregister("_incoming_terms")
     if mine:
         con.execute("DELETE FROM term_candidates WHERE run_id = ?", [run_id])
         con.execute(f"INSERT INTO term_candidates BY NAME {mine_terms_sql()}", [run_id])
