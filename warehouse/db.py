@@ -251,6 +251,28 @@ def open_reader(path: Path | str) -> duckdb.DuckDBPyConnection:
     return con
 
 
+@contextlib.contextmanager
+def reading(
+    path: Path | str, problem: str, *, any_version: bool = False
+) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A read-only connection to ``path``, closed at the end of the block.
+
+    A DuckDB error inside the block becomes one :class:`DatabaseError`, ``problem``
+    followed by its first line. The schema version is checked (:func:`open_reader`)
+    unless ``any_version`` (for reads of columns every version has).
+
+    Raises:
+        DatabaseError: the database cannot be opened or read.
+    """
+    con = connect(path, read_only=True) if any_version else open_reader(path)
+    try:
+        yield con
+    except duckdb.Error as exc:
+        raise DatabaseError(f"{problem} ({first_line(exc)})", path=str(path)) from exc
+    finally:
+        con.close()
+
+
 def query(
     path: Path | str, sql: str, params: Sequence[Any] | dict[str, Any] | None = None
 ) -> tuple[list[str], list[tuple[Any, ...]]]:

@@ -17,13 +17,12 @@ from dataclasses import dataclass, field
 from importlib.metadata import version
 from pathlib import Path
 
-import duckdb
 import polars as pl
 from lxml import etree
 
 from corpus.errors import DatabaseError
 from corpus.model import LANGS, Level
-from warehouse.db import first_line, open_reader
+from warehouse.db import open_reader, reading
 from warehouse.output import replacing
 
 #: ``xml:lang`` written for each language (RFC 3066 codes, as CAT tools expect them).
@@ -128,16 +127,11 @@ def tmx_units(
 
     """
     params = {"level": level.value, "resolution": resolution}
-    con = open_reader(path)
-    try:
+    with reading(path, "cannot read the groups") as con:
         rows = con.execute(_GROUPS, params).fetchall()
         labels: dict[str, dict[str, str]] = {}
         for group_id, lang, label in con.execute(_LABELS, params).fetchall():
             labels.setdefault(str(group_id), {})[str(lang)] = str(label)
-    except duckdb.Error as exc:
-        raise DatabaseError(f"cannot read the groups ({first_line(exc)})", path=str(path)) from exc
-    finally:
-        con.close()
     units = []
     for group_id, res, lvl, key, method, confidence, section, *texts in rows:
         props = [("x-resolution", res), ("x-level", lvl), ("x-key", key)]
@@ -314,17 +308,13 @@ def export_parquet(path: Path | str, out_dir: Path | str) -> dict[str, int]:
     except OSError as exc:
         raise DatabaseError(f"cannot create the folder: {exc}", path=str(out_dir)) from exc
     written: dict[str, int] = {}
-    con = open_reader(path)
     try:
-        for name in USER_OBJECTS:
-            frame: pl.DataFrame = con.execute(f"SELECT * FROM {name}").pl()
-            with replacing(out_dir / f"{name}.parquet") as partial:
-                frame.write_parquet(partial)
-            written[name] = frame.height
-    except duckdb.Error as exc:
-        raise DatabaseError(f"export failed ({first_line(exc)})", path=str(path)) from exc
+        with reading(path, "export failed") as con:
+            for name in USER_OBJECTS:
+                frame: pl.DataFrame = con.execute(f"SELECT * FROM {name}").pl()
+                with replacing(out_dir / f"{name}.parquet") as partial:
+                    frame.write_parquet(partial)
+                written[name] = frame.height
     except OSError as exc:
         raise DatabaseError(f"cannot write Parquet: {exc}", path=str(out_dir)) from exc
-    finally:
-        con.close()
     return written

@@ -19,9 +19,6 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-import duckdb
-
-from corpus.errors import DatabaseError
 from corpus.model import (
     Change,
     Document,
@@ -33,7 +30,7 @@ from corpus.model import (
     SourceFormat,
     is_lang,
 )
-from warehouse.db import connect, first_line
+from warehouse.db import reading
 
 _LEVEL_RANK = {level.value: n for n, level in enumerate(Level)}
 
@@ -60,8 +57,8 @@ def stored_documents(
     if not wanted or not Path(path).exists():
         return {}
     doc_ids = sorted(f"{res}:{lang}" for res, lang in wanted)
-    con = connect(path, read_only=True)  # any schema version: these columns are old
-    try:
+    # Any schema version: these columns are old.
+    with reading(path, "cannot read the stored versions", any_version=True) as con:
         documents = con.execute(
             """SELECT doc_id, resolution, lang, format, source_path, sha256, version,
                       provenance, licence, title, run_id
@@ -74,12 +71,6 @@ def stored_documents(
                FROM segments WHERE list_contains(?, doc_id)""",
             [doc_ids],
         ).fetchall()
-    except duckdb.Error as exc:
-        raise DatabaseError(
-            f"cannot read the stored versions ({first_line(exc)})", path=str(path)
-        ) from exc
-    finally:
-        con.close()
     by_doc: dict[str, list[Segment]] = {}
     for row in segments:
         by_doc.setdefault(str(row[0]), []).append(_segment(row[1:]))

@@ -35,7 +35,7 @@ import polars as pl
 from corpus.errors import DatabaseError
 from corpus.model import LANGS, Lang, Level
 from corpus.normalize import normalize
-from warehouse.db import first_line, open_reader
+from warehouse.db import reading
 from warehouse.display import clip
 
 _HAN_CHARS = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ebef"
@@ -271,8 +271,7 @@ def concordance(
         "resolution": resolution,
         "needle": needle,
     }
-    con = open_reader(path)
-    try:
+    with reading(path, "search failed") as con:
         method = "fts" if _has_index(con) else "scan"
         if method == "fts":
             sql = _RANKED.format(match=f"contains({haystack}, $needle)")
@@ -282,10 +281,6 @@ def concordance(
         rows = con.execute(sql, params).fetchall()
         shown = rows if limit is None else rows[:limit]
         aligned = _aligned(con, [str(r[0]) for r in shown])
-    except duckdb.Error as exc:
-        raise DatabaseError(f"search failed ({first_line(exc)})", path=str(path)) from exc
-    finally:
-        con.close()
     hits = []
     for seg_id, res, lvl, key, hit_lang, text, score in shown:
         group_id, confidence, texts = aligned.get(str(seg_id), (None, None, {}))

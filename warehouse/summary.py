@@ -9,11 +9,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import duckdb
-
-from corpus.errors import DatabaseError
 from corpus.model import LANGS, Level
-from warehouse.db import connect, first_line
+from warehouse.db import reading
 
 # Levels are ordered coarse to fine ($1 is the list of Level values), not alphabetically.
 _DOCUMENTS = "SELECT resolution, lang, count(*) FROM documents GROUP BY ALL ORDER BY ALL"
@@ -62,18 +59,13 @@ def corpus_summary(path: Path | str) -> Summary:
         DatabaseError: the database is missing, unreadable or lacks the warehouse tables.
 
     """
-    con = connect(path, read_only=True)
-    try:
+    with reading(path, "cannot summarise", any_version=True) as con:
         documents = _nest(con.execute(_DOCUMENTS).fetchall())
         levels = [[level.value for level in Level]]
         segments = _nest(con.execute(_SEGMENTS, levels).fetchall())
         groups = _nest(con.execute(_GROUPS, levels).fetchall())
         complete = {str(r): int(n) for r, n in con.execute(_COMPLETE).fetchall()}
         last = con.execute(_LAST_RUN).fetchone()
-    except duckdb.Error as exc:
-        raise DatabaseError(f"cannot summarise ({first_line(exc)})", path=str(path)) from exc
-    finally:
-        con.close()
     return Summary(
         documents=documents,
         segments=segments,

@@ -19,7 +19,7 @@ from typing import Any, Final, NoReturn
 
 import duckdb
 
-from corpus.errors import DatabaseError, InputError
+from corpus.errors import InputError
 from corpus.model import LANGS, Lang, Level
 from warehouse.qa.model import SEVERITIES
 from warehouse.report.marks import needles
@@ -140,17 +140,10 @@ def read_review(path: Path | str, resolution: str) -> Review:
         DatabaseError: the database cannot be read.
 
     """
-    from warehouse.db import first_line, open_reader
+    from warehouse.db import reading
 
-    con = open_reader(path)
-    try:
+    with reading(path, "cannot read the review data") as con:
         return _read(con, resolution, str(path))
-    except duckdb.Error as exc:
-        raise DatabaseError(
-            f"cannot read the review data ({first_line(exc)})", path=str(path)
-        ) from exc
-    finally:
-        con.close()
 
 
 def _read(con: duckdb.DuckDBPyConnection, resolution: str, where: str) -> Review:
@@ -214,10 +207,9 @@ def read_level(
         DatabaseError: the database cannot be read.
 
     """
-    from warehouse.db import first_line, open_reader
+    from warehouse.db import reading
 
-    con = open_reader(path)
-    try:
+    with reading(path, "cannot read the groups") as con:
         known = [
             r
             for (r,) in con.execute(
@@ -244,10 +236,6 @@ def read_level(
                     under[up].extend(findings.get(group_id, ()))
                     up = parent.get(up)
             out += [(str(res), _row(g, labels, under)) for g in groups if g[1] == level.value]
-    except duckdb.Error as exc:
-        raise DatabaseError(f"cannot read the groups ({first_line(exc)})", path=str(path)) from exc
-    finally:
-        con.close()
     return out
 
 
