@@ -361,7 +361,7 @@ def _build(config: RunConfig, steps: Steps) -> RunReport:
                 if loader is not None and rows.resolutions:
                     steps.call(load_batch, loader, rows)
             # Languages missing from resolutions not rebuilt: what the warehouse keeps.
-            kept |= keep_last_good(config.db, {}, _outside(missing, by_resolution))[1]
+            kept |= keep_last_good(config.db, {}, _of(missing, by_resolution, inside=False))[1]
             run = record_run(config, run_id, started, gathered, plan, built, missing, kept)
             if loader is not None and (built.docs or plan.skipped):
                 seen = describe(registry, [*run.summary.built, *plan.skipped])
@@ -451,7 +451,7 @@ def _build_batch(
     for doc in docs:
         read[doc.document.resolution][doc.document.lang] = doc
     # A language not read keeps its stored version, aligned again with the others.
-    to_align, kept = keep_last_good(config.db, read, _inside(missing, batch))
+    to_align, kept = keep_last_good(config.db, read, _of(missing, batch))
     calls = [
         (res, by_lang, config.encoder, config.embedding_cache) for res, by_lang in to_align.items()
     ]
@@ -463,14 +463,11 @@ def _build_batch(
     return built.add(run_id, docs, aligned), kept
 
 
-def _inside(missing: Mapping[str, str], resolutions: Collection[str]) -> dict[str, str]:
-    """The entries of ``missing`` (``resolution:lang``) of ``resolutions``."""
-    return {k: v for k, v in missing.items() if k.rpartition(":")[0] in resolutions}
-
-
-def _outside(missing: Mapping[str, str], resolutions: Collection[str]) -> dict[str, str]:
-    """The entries of ``missing`` (``resolution:lang``) of other resolutions."""
-    return {k: v for k, v in missing.items() if k.rpartition(":")[0] not in resolutions}
+def _of(
+    missing: Mapping[str, str], resolutions: Collection[str], *, inside: bool = True
+) -> dict[str, str]:
+    """The entries of ``missing`` (``resolution:lang``) of ``resolutions`` (or of others)."""
+    return {k: v for k, v in missing.items() if (k.rpartition(":")[0] in resolutions) == inside}
 
 
 def _parsed(

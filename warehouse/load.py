@@ -19,6 +19,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Final
 
 import duckdb
 import polars as pl
@@ -215,17 +216,6 @@ class RunRows:
     #: pair_similarity.
     frames: Mapping[str, pl.DataFrame]
 
-    @staticmethod
-    def concat(parts: Sequence[RunRows]) -> RunRows:
-        """The rows of several batches together."""
-        if not parts:
-            return run_rows([], [], None, "")
-        tables = parts[0].frames.keys()
-        return RunRows(
-            tuple(sorted({r for p in parts for r in p.resolutions})),
-            {t: pl.concat([p.frames[t] for p in parts], how="vertical") for t in tables},
-        )
-
 
 def run_rows(
     documents: Sequence[SegmentedDocument],
@@ -260,30 +250,6 @@ def load_run(
 ) -> LoadStats:
     """Replace the resolutions of ``documents`` with this run's rows and record the run.
 
-    The same as :func:`load_rows` on ``run_rows(documents, groups, similarities)``.
-
-    Raises:
-        DatabaseError: see :func:`load_rows`.
-    """
-    try:
-        rows = run_rows(documents, groups, similarities, run.run_id)
-    except DatabaseError as exc:
-        raise DatabaseError(f"{exc.problem}; nothing was loaded", path=str(path)) from exc
-    return load_rows(path, run, rows, fetches, catalogue, qa=qa, mine_terms=mine_terms)
-
-
-def load_rows(
-    path: Path,
-    run: RunRecord,
-    rows: RunRows,
-    fetches: Sequence[FetchRecord] = (),
-    catalogue: Sequence[DocumentEntry] = (),
-    *,
-    qa: bool = False,
-    mine_terms: bool = False,
-) -> LoadStats:
-    """Replace the resolutions of ``rows`` with them and record the run, in one swap.
-
     Everything happens on a staged copy that is swapped in at the end: on any failure, or
     if the process is killed, nothing is written and the previous content of the database
     is intact and readable throughout. With ``qa``, the QA checks run on the same copy
@@ -293,9 +259,11 @@ def load_rows(
     Args:
         path: The warehouse file; created if missing, migrated if older.
         run: The run's record.
-        rows: The rows of the documents the run read and of their groups (see
-            :func:`run_rows`); their resolutions are replaced. Without pair
-            similarities the ``pairs`` view falls back to each group's confidence.
+        documents: The documents the run read (their resolutions are replaced).
+        groups: The alignment groups of those resolutions.
+        similarities: Optional cosine similarity per group and language pair (see
+            :func:`warehouse.similarity.pair_similarities`); without it the ``pairs`` view
+            falls back to each group's confidence.
         fetches: The run's records of the raw store's fetch log, one per URL tried.
         catalogue: What the registry says of the resolutions the run saw (loaded or
             skipped): their rows of ``resolutions`` are written again, with the titles of
@@ -310,6 +278,10 @@ def load_rows(
             duplicate ids, a group of a resolution without documents).
 
     """
+    try:
+        rows = run_rows(documents, groups, similarities, run.run_id)
+    except DatabaseError as exc:
+        raise DatabaseError(f"{exc.problem}; nothing was loaded", path=str(path)) from exc
     with loading(path, run.run_id) as loader:
         loader.add(rows)
         return loader.finish(run, fetches, catalogue, qa=qa, mine_terms=mine_terms)
@@ -334,6 +306,10 @@ def loading(path: Path, run_id: str) -> Iterator[Loader]:
         ) from exc
 
 
+#: The tables whose rows :class:`LoadStats` counts.
+_COUNTED: Final = ("documents", "segments", "alignment_groups", "alignment_members")
+
+
 class Loader:
     """One run's load, a batch of resolutions at a time, into the staged copy of a run.
 
@@ -346,14 +322,14 @@ class Loader:
         """Load into ``stage``, the staged copy of the warehouse, for run ``run_id``."""
         self.stage, self.run_id = stage, run_id
         self.resolutions: set[str] = set()
-        self.counts = {"documents": 0, "segments": 0, "alignment_groups": 0}
-        self.members = 0
+        #: Rows loaded so far, by table.
+        self.counts = dict.fromkeys(_COUNTED, 0)
 
     def add(self, rows: RunRows) -> None:
         """Replace the resolutions of ``rows`` with them (one transaction on the copy).
 
         Raises:
-            DatabaseError: the rows are inconsistent (see :func:`load_rows`).
+            DatabaseError: the rows are inconsistent (see :func:`load_run`).
         """
         grouped = set(rows.frames["alignment_groups"]["resolution"].to_list())
         stray = sorted(grouped - set(rows.resolutions))
@@ -375,7 +351,6 @@ class Loader:
         self.resolutions |= set(rows.resolutions)
         for table in self.counts:
             self.counts[table] += rows.frames[table].height
-        self.members += rows.frames["alignment_members"].height
         self.stage.reopen()  # what DuckDB kept of this batch goes with the connection
 
     @property
@@ -423,7 +398,7 @@ class Loader:
             documents=self.counts["documents"],
             segments=self.counts["segments"],
             groups=self.counts["alignment_groups"],
-            members=self.members,
+            members=self.counts["alignment_members"],
             changed=len(changes),
             changes=changes,
             findings=findings,

@@ -129,11 +129,14 @@ _APOS: Final = str.maketrans({"’": "'", "ʼ": "'", "‐": "-", "‑": "-"})
 _ARABIC_PREFIX: Final = r"(?:[وفبلك]{0,2})"
 
 
+def _term_form(term: str, lang: Lang) -> str:
+    """The term as its pattern matches it: acronyms as written, others in matching form."""
+    return term.translate(_APOS) if term.isupper() else match_form(term, lang)
+
+
 def needle(term: str, lang: Lang) -> str:
     """Text that every match of :func:`compile_term` contains as it is (maybe empty)."""
-    acronym = term.isupper()
-    form = term.translate(_APOS) if acronym else match_form(term, lang)
-    first = form.split(" ")[0].split("*")[0]
+    first = _term_form(term, lang).split(" ")[0].split("*")[0]
     if lang == "ar" and first.startswith("ال"):
         first = first[len("ال") :]  # the article may be dropped after ل
     return first
@@ -146,8 +149,7 @@ def compile_term(term: str, lang: Lang) -> re.Pattern[str]:
     :func:`~warehouse.qa.text.match_form`. Arabic terms may take a clitic prefix
     (و ف ب ل ك) and lose the article after ل (``للدول`` for ``ل + الدول``).
     """
-    acronym = term.isupper()
-    form = term.translate(_APOS) if acronym else match_form(term, lang)
+    form = _term_form(term, lang)
     parts = [re.escape(p).replace(r"\*", r"[^\W_]*") for p in form.split(" ")]
     body = r"[\s\-]+".join(parts) if lang != "zh" else "".join(parts)
     if lang == "zh":
