@@ -97,6 +97,18 @@ def closed_port() -> int:
         return int(s.getsockname()[1])
 
 
+@pytest.fixture
+def empty_db(tmp_path: Path) -> Path:
+    """A migrated warehouse with no run yet, in a temporary folder."""
+    from warehouse.db import connect, init_schema
+
+    path = tmp_path / "corpus.duckdb"
+    con = connect(path)
+    init_schema(con)
+    con.close()
+    return path
+
+
 @pytest.fixture(scope="session")
 def e119_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """ITU-T E.119 in five languages, built once by the plain pipeline from a folder.

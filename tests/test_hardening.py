@@ -17,7 +17,6 @@ from corpus.manifest import BUNDLED_SOURCES, read_manifest
 from corpus.model import SourceFile
 from corpus.parse import parse_document
 from flows.cli import main
-from warehouse.db import connect, init_schema
 from warehouse.export import TmxUnit, read_tmx, write_tmx
 
 FR_TEXT = BUNDLED_SOURCES / "itu-res130" / "fr.mod-proposal.S22-PP-C-0076-A35.txt"
@@ -112,12 +111,8 @@ def test_size_limit_is_configurable(tmp_path: Path) -> None:
 
 
 @pytest.fixture
-def db(tmp_path: Path) -> Path:
-    path = tmp_path / "corpus.duckdb"
-    con = connect(path)
-    init_schema(con)
-    con.close()
-    return path
+def db(empty_db: Path) -> Path:
+    return empty_db
 
 
 def test_export_replaces_a_regular_file_atomically(db: Path, tmp_path: Path) -> None:

@@ -13,16 +13,12 @@ import pytest
 
 from corpus.errors import DatabaseError
 from flows.cli import main
-from warehouse.db import connect, init_schema, query
+from warehouse.db import connect, query
 
 
 @pytest.fixture
-def db(tmp_path: Path) -> Path:
-    path = tmp_path / "corpus.duckdb"
-    con = connect(path)
-    init_schema(con)
-    con.close()
-    return path
+def db(empty_db: Path) -> Path:
+    return empty_db
 
 
 @pytest.fixture

@@ -145,6 +145,20 @@ def read_folder(
     return results
 
 
+def _not_read(
+    plan: LanguagePlan, status: str, reason: str, records: tuple[FetchRecord, ...]
+) -> LanguageResult:
+    """The result of a language version fetched from ``plan`` that cannot be parsed."""
+    return LanguageResult(
+        resolution=plan.resolution,
+        lang=plan.lang,
+        origin=plan.source.name,
+        status=status,
+        reason=reason,
+        records=records,
+    )
+
+
 class HttpAcquirer:
     """Fetches language versions from one HTTP source into a raw store.
 
@@ -183,13 +197,11 @@ class HttpAcquirer:
             if stop:
                 break
         gone = all(r.status is FetchStatus.MISSING for r in records)
-        return LanguageResult(
-            resolution=plan.resolution,
-            lang=plan.lang,
-            origin=plan.source.name,
-            status=(FetchStatus.MISSING if gone else FetchStatus.FAILED).value,
-            reason="; ".join(r.error or r.status.value for r in records) or "no URL to try",
-            records=tuple(records),
+        return _not_read(
+            plan,
+            (FetchStatus.MISSING if gone else FetchStatus.FAILED).value,
+            "; ".join(r.error or r.status.value for r in records) or "no URL to try",
+            tuple(records),
         )
 
     def _fetch(self, plan: LanguagePlan, target: Target) -> tuple[FetchRecord, bytes | None, bool]:
@@ -293,15 +305,11 @@ class HttpAcquirer:
         sha = record.sha256 or ""
         fmt = parser_format(target.parser)
         if fmt is None:
-            return LanguageResult(
-                resolution=plan.resolution,
-                lang=plan.lang,
-                origin=plan.source.name,
-                status=record.status.value,
-                reason=f"{target.url}: fetched (sha256 {sha[:12]}…, in the raw store) "
-                f"but no parser for {target.parser} yet",
-                records=records,
+            reason = (
+                f"{target.url}: fetched (sha256 {sha[:12]}…, in the raw store) "
+                f"but no parser for {target.parser} yet"
             )
+            return _not_read(plan, record.status.value, reason, records)
         try:
             check_size(
                 len(data),
@@ -311,14 +319,7 @@ class HttpAcquirer:
                 max_text_bytes=self.policy.max_text_bytes,
             )
         except CorpusError as exc:
-            return LanguageResult(
-                resolution=plan.resolution,
-                lang=plan.lang,
-                origin=plan.source.name,
-                status=FetchStatus.FAILED.value,
-                reason=str(exc),
-                records=records,
-            )
+            return _not_read(plan, FetchStatus.FAILED.value, str(exc), records)
         first = self.store.first_stored(sha) or record
         version = f"fetched {first.finished_at:%Y-%m-%dT%H:%M:%SZ}"
         if record.last_modified:
