@@ -101,27 +101,34 @@ def profile_windows(
     with_anchors = vocabulary is not None and all(
         windows[lang].anchors is not None for lang in profile.cover
     )
-    votes: list[list[dict[int, int]]] = [[{} for _ in range(n)] for _ in range(k)]
     short_votes = np.zeros(n, dtype=np.int64)
+    # One vote per (window cell, token) that a language tiling the cell carries.
+    vote_cells: list[NDArray[np.int64]] = []
+    vote_tokens: list[NDArray[np.int64]] = []
     for lang, spans in profile.cover.items():
         w_lang, factor = windows[lang], scale[lang]
-        for last in range(len(spans)):
-            end = spans[last][1]
-            for w in range(min(k, last + 1)):
-                width = end - spans[last - w][0]
-                if width >= k:
-                    break
-                vecs[width, end] += w_lang.vecs[w, last]
-                lens[width, end] += w_lang.lens[w, last] * factor
-                counts[width, end] += 1
-                if with_anchors and w_lang.anchors is not None:
-                    if width == 0 and w == 0:
-                        short_votes[end] += int(w_lang.anchors.short[last])
-                    cell = votes[width][end]
-                    for token in w_lang.anchors.ids[w, last]:
-                        if token < 0:
-                            break
-                        cell[int(token)] = cell.get(int(token), 0) + 1
+        bounds = np.asarray(spans, dtype=np.int64).reshape(-1, 2)
+        for w in range(min(k, len(bounds))):
+            # The runs of w+1 items ending at each item; a run wider than k atoms
+            # cannot be a window (and widens with w). Each cell is hit at most once
+            # per language and w, so the fancy-indexed sums are exact.
+            last = np.arange(w, len(bounds))
+            end = bounds[last, 1]
+            width = end - bounds[last - w, 0]
+            fits = width < k
+            last, end, width = last[fits], end[fits], width[fits]
+            vecs[width, end] += w_lang.vecs[w, last]
+            lens[width, end] += w_lang.lens[w, last] * factor
+            counts[width, end] += 1
+            anchors = w_lang.anchors
+            if with_anchors and anchors is not None:
+                if w == 0:
+                    single = width == 0
+                    short_votes[end[single]] += anchors.short[last[single]]
+                ids = anchors.ids[w, last]
+                rows, cols = np.nonzero(ids >= 0)
+                vote_cells.append(width[rows] * n + end[rows])
+                vote_tokens.append(ids[rows, cols])
     norms = np.linalg.norm(vecs, axis=2, keepdims=True)
     norms[norms == 0] = 1.0
     vecs /= norms
@@ -138,31 +145,38 @@ def profile_windows(
     anchors = None
     if with_anchors and vocabulary is not None:
         short = 2 * short_votes > counts[0]
-        anchors = _profile_anchors(votes, counts, short, vocabulary)
+        cells = np.concatenate(vote_cells) if vote_cells else np.zeros(0, dtype=np.int64)
+        tokens = np.concatenate(vote_tokens) if vote_tokens else np.zeros(0, dtype=np.int64)
+        anchors = _profile_anchors(cells, tokens, counts, short, vocabulary)
     return Windows(vecs=vecs, lens=np.rint(lens).astype(np.int64), anchors=anchors)
 
 
 def _profile_anchors(
-    votes: Sequence[Sequence[Mapping[int, int]]],
+    cells: NDArray[np.int64],
+    tokens: NDArray[np.int64],
     counts: NDArray[np.int64],
     short: NDArray[np.bool_],
     vocabulary: Vocabulary,
 ) -> AnchorWindows:
     """Tokens carried by at least half the languages tiling each window (see above).
 
-    An atom is short when most languages whose item is that atom alone have a short item.
+    ``cells[v]`` (``width * n + end``) and ``tokens[v]`` are one language's vote for a
+    token in a window. An atom is short when most languages whose item is that atom
+    alone have a short item.
     """
     k, n = counts.shape
     sets: list[list[list[int]]] = [[[] for _ in range(n)] for _ in range(k)]
-    for end in range(n):
-        if counts[0, end]:
-            sets[0][end] = sorted(t for t, c in votes[0][end].items() if 2 * c >= counts[0, end])
+    if len(tokens):
+        span = int(tokens.max()) + 1
+        voted, votes = np.unique(cells * span + tokens, return_counts=True)
+        cell, token = np.divmod(voted, span)
+        kept = 2 * votes >= counts.reshape(-1)[cell]
+        # Sorted by cell then token: each window's list comes out ascending.
+        for at, tok in zip(cell[kept].tolist(), token[kept].tolist(), strict=True):
+            sets[at // n][at % n].append(tok)
     for width in range(1, k):
         for end in range(width, n):
-            if counts[width, end]:
-                cell, total = votes[width][end], counts[width, end]
-                sets[width][end] = sorted(t for t, c in cell.items() if 2 * c >= total)
-            else:
+            if not counts[width, end]:
                 union: set[int] = set()
                 for atom in range(end - width, end + 1):
                     union.update(sets[0][atom])
