@@ -17,7 +17,7 @@ sentence it labels.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from functools import cache, partial
 from itertools import pairwise
 from types import MappingProxyType
@@ -167,14 +167,36 @@ def split_moses(text: str, lang: Lang) -> list[Span]:
         words = sentence.split()
         if not words:
             continue
-        found = re.compile(r"\s+".join(map(re.escape, words))).search(prepared, cursor)
+        found = _locate(words, prepared, cursor)
         if found is None:  # never seen; keep the rest as one sentence rather than lose it
             break
         if cursor:
-            breaks.append(found.start())
-        cursor = found.end()
+            breaks.append(found[0])
+        cursor = found[1]
     spans = spans_from_breaks(text, breaks)
     return _join_where(text, spans, lambda piece: _ENDS_WITH_PREFIX.search(piece) is not None)
+
+
+def _locate(words: Sequence[str], text: str, cursor: int) -> Span | None:
+    r"""Where ``words`` first occur in ``text`` from ``cursor``, any whitespace run between them.
+
+    What searching for ``word\s+word…`` finds, without compiling a pattern per
+    sentence (thousands of distinct patterns evict each other from ``re``'s cache).
+    """
+    start = text.find(words[0], cursor)
+    while start >= 0:
+        at = start + len(words[0])
+        for word in words[1:]:
+            gap = at
+            while gap < len(text) and text[gap].isspace():
+                gap += 1
+            if gap == at or not text.startswith(word, gap):
+                break
+            at = gap + len(word)
+        else:
+            return start, at
+        start = text.find(words[0], start + 1)
+    return None
 
 
 def split_arabic(text: str) -> list[Span]:

@@ -362,3 +362,22 @@ def test_itu_prefixes_never_end_a_sentence(lang: Lang, prefix: str) -> None:
 def test_unknown_language_is_an_input_error() -> None:
     with pytest.raises(UnknownLanguageError, match=r"\[de\]: no sentence splitter"):
         split_sentences("Alle Menschen sind frei.", "de")  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("words", "cursor", "expected"),
+    [
+        (["the", "Union"], 0, (0, 9)),
+        (["Union", "shall"], 0, (4, 17)),  # any whitespace run between words: NBSP, newline
+        (["the", "Union"], 1, (19, 28)),  # from the cursor on: the next occurrence
+        (["the", "Council"], 0, None),  # "the" is there, but never followed by "Council"
+        (["Union", "shal"], 0, (4, 16)),  # a word may end inside a longer one, as a regex finds
+    ],
+)
+def test_moses_sentences_are_located_from_the_cursor(
+    words: list[str], cursor: int, expected: tuple[int, int] | None
+) -> None:
+    """Constructed: a sentence the splitter returned is found in the text it came from."""
+    from corpus.sentences import _locate
+
+    assert _locate(words, "the Union\u00a0\n shall; the Union", cursor) == expected
