@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any, Final, TypeVar, cast
 
 from prefect import Task, flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
+from prefect.futures import PrefectFuture
 from prefect.utilities.annotations import quote
 
 from corpus.fetch.acquire import FetchOne
@@ -61,11 +63,21 @@ class TaskSteps:
         """Run the step's task and wait for it."""
         return cast(T, TASKS[step](*_quoted(args)))
 
-    def map(self, step: Callable[..., T], calls: Sequence[tuple[Any, ...]]) -> list[T | Exception]:
-        """Submit one task per call to the task runner, then collect every outcome."""
-        futures = [TASKS[step].submit(*_quoted(args)) for args in calls]
-        out: list[T | Exception] = []
-        for future in futures:
+    def submit(self, step: Callable[..., T], calls: Sequence[tuple[Any, ...]]) -> Submitted[T]:
+        """Submit one task per call to the task runner."""
+        return Submitted([TASKS[step].submit(*_quoted(args)) for args in calls])
+
+
+@dataclass(frozen=True, slots=True)
+class Submitted[R]:
+    """Tasks submitted to the flow's task runner."""
+
+    futures: list[PrefectFuture[R]]
+
+    def results(self) -> list[R | Exception]:
+        """Wait for every task: each result, or the exception it raised."""
+        out: list[R | Exception] = []
+        for future in self.futures:
             try:
                 out.append(future.result())
             except Exception as exc:  # the pipeline decides what a failure means

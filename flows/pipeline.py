@@ -23,7 +23,7 @@ import logging
 import threading
 import uuid
 from collections import defaultdict
-from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -109,9 +109,28 @@ class Steps(Protocol):
         """Run one step and return its result (exceptions propagate)."""
         ...
 
-    def map(self, step: Callable[..., T], calls: Sequence[tuple[Any, ...]]) -> list[T | Exception]:
-        """Run ``step`` once per argument tuple; each result, or the exception it raised."""
+    def submit(self, step: Callable[..., T], calls: Sequence[tuple[Any, ...]]) -> Pending[T]:
+        """Start ``step`` once per argument tuple; the caller collects the outcomes later."""
         ...
+
+
+class Pending(Protocol[T]):
+    """Calls started by :meth:`Steps.submit`, possibly still running."""
+
+    def results(self) -> list[T | Exception]:
+        """Wait for every call: each result, or the exception it raised, in order."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class Done[R]:
+    """Calls already made: their outcomes."""
+
+    outcomes: list[R | Exception]
+
+    def results(self) -> list[R | Exception]:
+        """The outcomes, in order."""
+        return self.outcomes
 
 
 class InProcess:
@@ -129,15 +148,15 @@ class InProcess:
         """Call ``step``."""
         return step(*args)
 
-    def map(self, step: Callable[..., T], calls: Sequence[tuple[Any, ...]]) -> list[T | Exception]:
-        """Call ``step`` on each argument tuple in turn, keeping each exception."""
+    def submit(self, step: Callable[..., T], calls: Sequence[tuple[Any, ...]]) -> Done[T]:
+        """Call ``step`` on each argument tuple in turn, now, keeping each exception."""
         out: list[T | Exception] = []
         for args in calls:
             try:
                 out.append(step(*args))
             except Exception as exc:  # the caller decides what a failure means
                 out.append(exc)
-        return out
+        return Done(out)
 
 
 @dataclass(frozen=True, slots=True)
@@ -354,9 +373,11 @@ def _build(config: RunConfig, steps: Steps) -> RunReport:
             loads = bool(by_resolution or plan.skipped)
             loader = stack.enter_context(loading(config.db, run_id)) if loads else None
             order = list(by_resolution)
-            for at in range(0, len(order), config.batch):
-                batch = {res: by_resolution[res] for res in order[at : at + config.batch]}
-                rows, batch_kept = _build_batch(config, steps, run_id, batch, missing, built, log)
+            batches = [
+                {res: by_resolution[res] for res in order[at : at + config.batch]}
+                for at in range(0, len(order), config.batch)
+            ]
+            for rows, batch_kept in _stream(config, steps, run_id, batches, missing, built, log):
                 kept |= batch_kept
                 if loader is not None and rows.resolutions:
                     steps.call(load_batch, loader, rows)
@@ -434,18 +455,67 @@ class Built:
         return run_rows(docs, groups, similarities, run_id)
 
 
-def _build_batch(
+Batch = Mapping[str, Sequence[LanguageResult]]
+
+
+def _stream(
     config: RunConfig,
     steps: Steps,
     run_id: str,
-    batch: Mapping[str, Sequence[LanguageResult]],
+    batches: Sequence[Batch],
     missing: dict[str, str],
     built: Built,
     log: logging.Logger | logging.LoggerAdapter[logging.Logger],
-) -> tuple[RunRows, dict[str, str]]:
-    """Parse, embed and align a batch of resolutions: its rows, and what was kept."""
-    todo = [r for results in batch.values() for r in results]
-    docs = _parsed(todo, steps.map(parse_source, [(r.source, r.data) for r in todo]), missing, log)
+) -> Iterator[tuple[RunRows, dict[str, str]]]:
+    """Parse, embed and align each batch of resolutions: its rows, and what was kept.
+
+    The stages overlap: the next batch is parsed while this one aligns, and aligns
+    while the caller loads this one's rows (the DP of the aligner and the load each
+    keep one core busy; parsing and embedding fill the other).
+    """
+    if not batches:
+        return
+    todo = _todo(batches[0])
+    aligning = _align(config, steps, batches[0], todo, _parse(steps, todo), missing, log)
+    for following in [*batches[1:], None]:
+        if following is not None:
+            todo = _todo(following)
+            parsing = _parse(steps, todo)
+        docs, kept, pending = aligning
+        # An alignment failure ends the run (nothing is loaded).
+        aligned = [_raised(a) for a in pending.results()]
+        for a in aligned:
+            progress(f"aligned {a.resolution}: {len(a.groups)} groups")
+        if following is not None:
+            aligning = _align(config, steps, following, todo, parsing, missing, log)
+        yield built.add(run_id, docs, aligned), kept
+
+
+def _todo(batch: Batch) -> list[LanguageResult]:
+    """The language versions of a batch, in order."""
+    return [r for results in batch.values() for r in results]
+
+
+def _parse(steps: Steps, todo: Sequence[LanguageResult]) -> Pending[SegmentedDocument]:
+    """Start parsing a batch's language versions."""
+    return steps.submit(parse_source, [(r.source, r.data) for r in todo])
+
+
+def _align(
+    config: RunConfig,
+    steps: Steps,
+    batch: Batch,
+    todo: Sequence[LanguageResult],
+    parsing: Pending[SegmentedDocument],
+    missing: dict[str, str],
+    log: logging.Logger | logging.LoggerAdapter[logging.Logger],
+) -> tuple[list[SegmentedDocument], dict[str, str], Pending[Aligned]]:
+    """Wait for a batch's parse, then start aligning it.
+
+    Returns the documents parsed, the languages whose stored version is kept, and the
+    alignment under way.
+    """
+    docs = _parsed(todo, parsing.results(), missing, log)
     progress(f"parsed {len(docs)} of {len(todo)} documents of {', '.join(batch)}")
     read: dict[str, dict[Lang, SegmentedDocument]] = defaultdict(dict)
     for doc in docs:
@@ -455,12 +525,8 @@ def _build_batch(
     calls = [
         (res, by_lang, config.encoder, config.embedding_cache) for res, by_lang in to_align.items()
     ]
-    # An alignment failure ends the run (nothing is loaded); with nothing to align, no
-    # encoder is loaded at all.
-    aligned = [_raised(a) for a in steps.map(align_resolution, calls)]
-    for a in aligned:
-        progress(f"aligned {a.resolution}: {len(a.groups)} groups")
-    return built.add(run_id, docs, aligned), kept
+    # With nothing to align, no encoder is loaded at all.
+    return docs, kept, steps.submit(align_resolution, calls)
 
 
 def _of(
