@@ -50,7 +50,7 @@ LEVELS: Final = tuple(level.value for level in Level)
 TERM_LEVEL: Final = "sentence"
 
 #: Resolutions whose groups the checks of scope ``resolution`` hold in memory at once.
-QA_BATCH: Final = 8
+QA_BATCH: Final = 2
 
 #: A database file, or a connection already open on one (a staged copy, say).
 Source = Path | str | duckdb.DuckDBPyConnection
