@@ -302,7 +302,8 @@ def _anchored_kernel() -> Callable[..., NDArray[np.uint8]]:
     similarity = corelib.calculate_similarity_score
     length_penalty = corelib.calculate_length_penalty
 
-    @nb.njit(fastmath=True)
+    # nogil: the DP of one resolution runs beside another's embedding or the load.
+    @nb.njit(fastmath=True, nogil=True)
     def kernel(
         src_vecs: NDArray[np.float32],
         tgt_vecs: NDArray[np.float32],
