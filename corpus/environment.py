@@ -9,6 +9,7 @@ for the Makefile's ``env`` (``make serve`` starts a Prefect server that does not
 
 from __future__ import annotations
 
+import ctypes
 import os
 from collections.abc import Mapping
 from types import MappingProxyType
@@ -25,6 +26,29 @@ OFFLINE: Final[Mapping[str, str]] = MappingProxyType(
         "DO_NOT_TRACK": "1",
     }
 )
+
+
+#: glibc malloc arenas of a run. glibc gives each thread that contends for the allocator
+#: an arena of its own (up to eight per core), and freed memory stays in it: a run's worker
+#: threads (parse, embed, align) each kept theirs, 100 MB more peak at 20 documents.
+MALLOC_ARENAS: Final = 2
+#: ``mallopt``'s parameter number for the most arenas (``M_ARENA_MAX`` in ``malloc.h``).
+_M_ARENA_MAX: Final = -8
+
+
+def bound_malloc_arenas() -> bool:
+    """Cap glibc's malloc arenas at :data:`MALLOC_ARENAS` before worker threads start.
+
+    Returns whether the cap is in place: not without glibc, and not when the environment
+    sets ``MALLOC_ARENA_MAX`` itself (glibc has read it; that value wins).
+    """
+    if "MALLOC_ARENA_MAX" in os.environ:
+        return False
+    try:
+        mallopt = ctypes.CDLL("libc.so.6").mallopt
+    except (OSError, AttributeError):
+        return False
+    return bool(mallopt(_M_ARENA_MAX, MALLOC_ARENAS))
 
 
 def stay_offline() -> None:

@@ -23,7 +23,7 @@ from typing import Any, TypeVar
 
 import click
 
-from corpus.environment import stay_offline
+from corpus.environment import bound_malloc_arenas, stay_offline
 from corpus.errors import CorpusError
 from corpus.model import LANGS, Lang, Level
 from flows.config import RunConfig, option, parse_languages
@@ -128,6 +128,7 @@ def run(**values: Any) -> None:
     """
     config = run_config(values)
     stay_offline()
+    bound_malloc_arenas()
     from corpus.progress import enable, progress
     from flows.pipeline import build, up_to_date
 
