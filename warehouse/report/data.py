@@ -143,10 +143,11 @@ def read_review(path: Path | str, resolution: str) -> Review:
     from warehouse.db import reading
 
     with reading(path, "cannot read the review data") as con:
-        return _read(con, resolution, str(path))
+        return review_of(con, resolution, str(path))
 
 
-def _read(con: duckdb.DuckDBPyConnection, resolution: str, where: str) -> Review:
+def review_of(con: duckdb.DuckDBPyConnection, resolution: str, where: str) -> Review:
+    """:func:`read_review` on an open connection to the database at ``where``."""
     params = {"resolution": resolution}
     docs = con.execute(
         "SELECT lang, title FROM documents WHERE resolution = $resolution ORDER BY lang", params

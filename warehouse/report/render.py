@@ -13,6 +13,7 @@ import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
 from importlib.metadata import version
 from importlib.resources import files
 from pathlib import Path
@@ -23,9 +24,18 @@ from markupsafe import Markup
 
 from corpus.errors import CorpusError
 from corpus.model import Lang
+from warehouse.db import reading
 from warehouse.output import replacing
 from warehouse.qa.model import SEVERITIES
-from warehouse.report.data import REVIEW_ORDER, RTL, Review, ReviewFinding, ReviewRow, read_review
+from warehouse.report.data import (
+    REVIEW_ORDER,
+    RTL,
+    Review,
+    ReviewFinding,
+    ReviewRow,
+    read_review,
+    review_of,
+)
 from warehouse.report.marks import find_spans, marked_html
 
 #: Names of the languages in the column headers.
@@ -98,7 +108,9 @@ def finding_title(finding: ReviewFinding) -> str:
     return f"{finding.severity} · {finding.check}{rule}: {finding.evidence}{tail}"
 
 
+@cache
 def _environment() -> Environment:
+    """The page's Jinja environment, once per process: it compiles the template once."""
     env = Environment(
         loader=PackageLoader("warehouse.report", "templates"),
         autoescape=select_autoescape(["html", "j2"]),
@@ -117,6 +129,7 @@ def _environment() -> Environment:
     return env
 
 
+@cache
 def _static(name: str) -> Markup:
     """A stylesheet or script of ``static/``, to inline into the page."""
     text = files("warehouse.report").joinpath("static", name).read_text(encoding="utf-8")
@@ -170,10 +183,14 @@ def write_review(path: Path | str, resolution: str, out: Path | str) -> Review:
 
     """
     review = read_review(path, resolution)
+    _write(review, out)
+    return review
+
+
+def _write(review: Review, out: Path | str) -> None:
     html = render_review(review)
     with replacing(out) as partial:
         partial.write_text(html, encoding="utf-8")
-    return review
 
 
 @dataclass(frozen=True, slots=True)
@@ -193,12 +210,16 @@ def write_reports(path: Path | str, resolutions: Sequence[str]) -> Reports:
     """
     written: dict[str, Path] = {}
     failed: dict[str, str] = {}
-    for resolution in resolutions:
-        target = report_path(path, resolution)
-        try:
-            write_review(path, resolution, target)
-        except CorpusError as exc:
-            failed[resolution] = str(exc)
-            continue
-        written[resolution] = target
+    try:
+        with reading(path, "cannot read the review data") as con:  # one for every page
+            for resolution in resolutions:
+                target = report_path(path, resolution)
+                try:
+                    _write(review_of(con, resolution, str(path)), target)
+                except CorpusError as exc:
+                    failed[resolution] = str(exc)
+                    continue
+                written[resolution] = target
+    except CorpusError as exc:  # the database cannot be read at all
+        failed |= {r: str(exc) for r in resolutions if r not in written}
     return Reports(written, failed)
