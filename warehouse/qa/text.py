@@ -35,6 +35,7 @@ WORD: Final = re.compile(r"[^\W\d_](?:[^\W\d_]|['’\-](?=[^\W\d_]))*|\d+")
 _HAN: Final = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 
 
+@lru_cache(maxsize=1 << 14)
 def script_of(char: str) -> Script:
     """Tell the script of one letter (``other`` for anything else)."""
     code = ord(char)
@@ -50,8 +51,16 @@ def script_of(char: str) -> Script:
 
 
 def script_counts(text: str) -> Counter[Script]:
-    """Count the letters of each script in ``text``."""
-    return Counter(script_of(c) for c in text if c.isalpha())
+    """Count the letters of each script in ``text``.
+
+    Scripts are counted in the order their first letter appears (``most_common`` breaks
+    ties that way); each distinct character is classified once.
+    """
+    out: Counter[Script] = Counter()
+    for char, n in Counter(text).items():
+        if char.isalpha():
+            out[script_of(char)] += n
+    return out
 
 
 @lru_cache(maxsize=1 << 15)
