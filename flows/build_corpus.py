@@ -1,8 +1,8 @@
 """The ``build_corpus`` Prefect flow: the plain pipeline, its steps submitted as tasks.
 
 Only orchestration lives here. :func:`flows.pipeline.build` holds the wiring; the flow
-runs it with :class:`TaskSteps`, which submits each document's parse and each
-resolution's embedding and alignment as a task to the flow's task runner (threads by
+runs it with :class:`TaskSteps`, which submits each resolution's parse and its
+embedding and alignment as a task to the flow's task runner (threads by
 default, Dask on request: see :mod:`flows.runners`), fetches each URL as a retried task,
 and keeps the load as one task at the end, the single writer of the warehouse.
 """
@@ -29,7 +29,7 @@ from flows.pipeline import (
     build,
     load,
     load_batch,
-    parse_source,
+    parse_resolution,
     write_pages,
 )
 from flows.runners import make_task_runner
@@ -38,7 +38,7 @@ T = TypeVar("T")
 
 #: Each step of the pipeline that runs as a task, with the task's name in the UI.
 TASKS: Final[dict[Callable[..., Any], Task[..., Any]]] = {
-    parse_source: task(name="parse", cache_policy=NO_CACHE)(parse_source),
+    parse_resolution: task(name="parse", cache_policy=NO_CACHE)(parse_resolution),
     align_resolution: task(name="embed and align", cache_policy=NO_CACHE)(align_resolution),
     load_batch: task(name="load", cache_policy=NO_CACHE)(load_batch),
     load: task(name="record and check", cache_policy=NO_CACHE)(load),

@@ -247,10 +247,28 @@ def up_to_date(config: RunConfig) -> bool:
 
 
 def parse_source(source: SourceFile, data: bytes) -> SegmentedDocument:
-    """Step 3, once per document: parse one raw file (already checked) and segment it."""
+    """Parse one raw file (already checked) and segment it."""
     doc = segment_document(parse_document(source, data))
     progress(f"parsed {source.resolution}:{source.lang}: {len(doc.segments)} segments")
     return doc
+
+
+def parse_resolution(
+    files: Sequence[tuple[SourceFile, bytes]],
+) -> list[SegmentedDocument | Exception]:
+    """Step 3, once per resolution: parse each of its language versions.
+
+    A language that fails gives its exception in its place instead of raising, so that
+    it does not sink the others. One step per resolution, not per file: a task costs the
+    orchestrator about as much as parsing a short document.
+    """
+    out: list[SegmentedDocument | Exception] = []
+    for source, data in files:
+        try:
+            out.append(parse_source(source, data))
+        except Exception as exc:  # the pipeline decides what a failure means
+            out.append(exc)
+    return out
 
 
 _encoders: dict[str, SentenceEncoder] = {}
@@ -475,38 +493,35 @@ def _stream(
     """
     if not batches:
         return
-    todo = _todo(batches[0])
-    aligning = _align(config, steps, batches[0], todo, _parse(steps, todo), missing, log)
+    aligning = _align(config, steps, batches[0], _parse(steps, batches[0]), missing, log)
     for following in [*batches[1:], None]:
         if following is not None:
-            todo = _todo(following)
-            parsing = _parse(steps, todo)
+            parsing = _parse(steps, following)
         docs, kept, pending = aligning
         # An alignment failure ends the run (nothing is loaded).
         aligned = [_raised(a) for a in pending.results()]
         for a in aligned:
             progress(f"aligned {a.resolution}: {len(a.groups)} groups")
         if following is not None:
-            aligning = _align(config, steps, following, todo, parsing, missing, log)
+            aligning = _align(config, steps, following, parsing, missing, log)
         yield built.add(run_id, docs, aligned), kept
 
 
-def _todo(batch: Batch) -> list[LanguageResult]:
-    """The language versions of a batch, in order."""
-    return [r for results in batch.values() for r in results]
+Parsing = Pending[list[SegmentedDocument | Exception]]
 
 
-def _parse(steps: Steps, todo: Sequence[LanguageResult]) -> Pending[SegmentedDocument]:
-    """Start parsing a batch's language versions."""
-    return steps.submit(parse_source, [(r.source, r.data) for r in todo])
+def _parse(steps: Steps, batch: Batch) -> Parsing:
+    """Start parsing a batch's language versions, one step per resolution."""
+    return steps.submit(
+        parse_resolution, [([(r.source, r.data) for r in results],) for results in batch.values()]
+    )
 
 
 def _align(
     config: RunConfig,
     steps: Steps,
     batch: Batch,
-    todo: Sequence[LanguageResult],
-    parsing: Pending[SegmentedDocument],
+    parsing: Parsing,
     missing: dict[str, str],
     log: logging.Logger | logging.LoggerAdapter[logging.Logger],
 ) -> tuple[list[SegmentedDocument], dict[str, str], Pending[Aligned]]:
@@ -515,7 +530,12 @@ def _align(
     Returns the documents parsed, the languages whose stored version is kept, and the
     alignment under way.
     """
-    docs = _parsed(todo, parsing.results(), missing, log)
+    todo = [r for results in batch.values() for r in results]
+    outcomes: list[SegmentedDocument | Exception] = []
+    for results, parsed in zip(batch.values(), parsing.results(), strict=True):
+        # A step that failed as a whole fails each of its languages.
+        outcomes += [parsed] * len(results) if isinstance(parsed, Exception) else parsed
+    docs = _parsed(todo, outcomes, missing, log)
     progress(f"parsed {len(docs)} of {len(todo)} documents of {', '.join(batch)}")
     read: dict[str, dict[Lang, SegmentedDocument]] = defaultdict(dict)
     for doc in docs:
