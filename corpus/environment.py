@@ -51,6 +51,18 @@ def bound_malloc_arenas() -> bool:
     return bool(mallopt(_M_ARENA_MAX, MALLOC_ARENAS))
 
 
+def release_free_memory() -> None:
+    """Hand the allocator's free pages back to the system (glibc's ``malloc_trim``).
+
+    A run frees a batch's documents, vectors and rows after loading them; without a trim
+    glibc keeps the pages for later, and the next batch's allocations land elsewhere.
+    """
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):
+        return
+
+
 def stay_offline() -> None:
     """Set every variable of :data:`OFFLINE` that the environment does not set already."""
     for name, value in OFFLINE.items():

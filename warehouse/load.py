@@ -25,6 +25,7 @@ import duckdb
 import polars as pl
 
 from alignment.model import Group
+from corpus.environment import release_free_memory
 from corpus.errors import DatabaseError
 from corpus.fetch.registry import DocumentEntry
 from corpus.fetch.store import FetchRecord
@@ -352,6 +353,7 @@ class Loader:
         for table in self.counts:
             self.counts[table] += rows.frames[table].height
         self.stage.reopen()  # what DuckDB kept of this batch goes with the connection
+        release_free_memory()
 
     @property
     def con(self) -> duckdb.DuckDBPyConnection:
