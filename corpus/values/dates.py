@@ -72,6 +72,7 @@ def _named_forms(lang: Lang) -> tuple[list[re.Pattern[str]], dict[str, int]]:
 
 
 _NAMED: Final = {lang: _named_forms(lang) for lang in MONTHS}
+_ASCII_DIGIT: Final = re.compile("[0-9]")
 
 
 def _month_number(name: str, lookup: dict[str, int]) -> int:
@@ -83,6 +84,13 @@ def _month_number(name: str, lookup: dict[str, int]) -> int:
 def find_dates(folded: str, text: str, lang: Lang, taken: Taken) -> list[Date]:
     """Every date of ``folded``, claimed so its numbers are not read again."""
     out: list[Date] = []
+    if not _ASCII_DIGIT.search(folded):
+        # Every form but a month name alone holds a day or a year (most texts hold none).
+        if lang in _NAMED and lang != "ar":
+            lone, lookup = _NAMED[lang][0][-1], _NAMED[lang][1]
+            for m in lone.finditer(taken.masked(folded)):
+                _add(out, taken, text, m, _month_number(m.group("mn"), lookup), None, None)
+        return out
     if lang == "zh":
         for m in _ZH_DATE.finditer(taken.masked(folded)):
             _add(out, taken, text, m, int(m.group("m")), m.group("y"), m.group("d"))
