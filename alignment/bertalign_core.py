@@ -187,20 +187,15 @@ def align_pair(src: Windows, tgt: Windows, params: BertalignParams | None = None
     margin = p.margin and min(n, m) >= p.margin_min_items
     if src.anchors is not None and tgt.anchors is not None and p.anchor_gain:
         second_pointers = second_pass_anchored(
-            src.vecs,
-            tgt.vecs,
-            src.lens,
-            tgt.lens,
-            src.anchors.ids,
-            src.anchors.weights,
-            tgt.anchors.ids,
-            tgt.anchors.weights,
+            src,
+            tgt,
+            src.anchors,
+            tgt.anchors,
             second_w,
             second_path,
             second_types,
             char_ratio,
-            p.skip,
-            p.anchor_gain,
+            p,
             margin,
         )
     else:
@@ -370,42 +365,37 @@ def _anchored_kernel() -> Callable[..., NDArray[np.uint8]]:
 
 
 def second_pass_anchored(
-    src_vecs: NDArray[np.float32],
-    tgt_vecs: NDArray[np.float32],
-    src_lens: NDArray[np.int64],
-    tgt_lens: NDArray[np.int64],
-    src_ids: NDArray[np.int64],
-    src_aw: NDArray[np.float32],
-    tgt_ids: NDArray[np.int64],
-    tgt_aw: NDArray[np.float32],
+    src: Windows,
+    tgt: Windows,
+    src_anchors: AnchorWindows,
+    tgt_anchors: AnchorWindows,
     w: int,
     search_path: NDArray[np.int64],
     align_types: NDArray[np.int64],
     char_ratio: float,
-    skip: float,
-    anchor_gain: float,
+    params: BertalignParams,
     margin: bool,
 ) -> NDArray[np.uint8]:
     """Bertalign's second pass (``corelib.second_pass_align``, length penalty on) plus anchors.
 
     A bead's score is Bertalign's similarity times its length penalty, plus
-    ``anchor_gain`` times the weight of the anchors its two windows share
+    ``params.anchor_gain`` times the weight of the anchors its two windows share
     (:func:`alignment.anchors.agreement`).
     """
     return _anchored_kernel()(
-        src_vecs,
-        tgt_vecs,
-        src_lens,
-        tgt_lens,
-        src_ids,
-        src_aw,
-        tgt_ids,
-        tgt_aw,
+        src.vecs,
+        tgt.vecs,
+        src.lens,
+        tgt.lens,
+        src_anchors.ids,
+        src_anchors.weights,
+        tgt_anchors.ids,
+        tgt_anchors.weights,
         w,
         search_path,
         align_types,
         char_ratio,
-        skip,
-        anchor_gain,
+        params.skip,
+        params.anchor_gain,
         margin,
     )
