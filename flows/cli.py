@@ -130,13 +130,13 @@ def run(**values: Any) -> None:
     stay_offline()
     bound_malloc_arenas()
     from corpus.progress import enable, progress
-    from flows.pipeline import build, up_to_date
+    from flows.pipeline import build, unchanged_sources
 
     enable()
-    if up_to_date(config):
+    if (gathered := unchanged_sources(config)) is not None:
         # Nothing to rebuild: the run is recorded without starting the orchestrator.
         progress("every resolution is unchanged: recording the run without Prefect")
-        report = build(config)
+        report = build(config, gathered=gathered)
     else:
         from flows.build_corpus import run_flow
         from flows.ephemeral import tie_server_to_process

@@ -226,24 +226,31 @@ def plan_run(config: RunConfig, gathered: Gathered) -> Plan:
     return Plan(ready, skipped)
 
 
-def up_to_date(config: RunConfig) -> bool:
-    """Whether an incremental run of a local source would rebuild nothing at all.
+def unchanged_sources(config: RunConfig) -> Gathered | None:
+    """The sources of an incremental run of a local source that would rebuild nothing.
 
     Read before any orchestration starts (gathering a folder or the snapshot is reading
-    and hashing files), so that an unchanged weekly run costs what checking it costs.
-    Any gap, a fallback or an HTTP source says no: the run itself decides those.
+    and hashing files), so that an unchanged weekly run costs what checking it costs;
+    :func:`build` takes them instead of reading them again. ``None`` when the run has
+    something to do: any gap, a fallback or an HTTP source says so too (the run itself
+    decides those).
     """
     if not config.incremental:
-        return False
+        return None
     registry = load_registry(config.sources_config)
     wanted = [config.source, *([config.fallback] if config.fallback else [])]
     if any(isinstance(registry.source(spec), HttpSource) for spec in wanted):
-        return False
+        return None
     gathered = gather_sources(config, registry=registry)
     if gathered.missing or gathered.fallbacks:
-        return False
+        return None
     plan = plan_run(config, gathered)
-    return bool(plan.ready) and not plan.todo
+    return gathered if plan.ready and not plan.todo else None
+
+
+def up_to_date(config: RunConfig) -> bool:
+    """Whether an incremental run of a local source would rebuild nothing at all."""
+    return unchanged_sources(config) is not None
 
 
 def parse_source(source: SourceFile, data: bytes) -> SegmentedDocument:
@@ -353,24 +360,30 @@ def write_pages(db: Path, rebuilt: Sequence[str]) -> Reports:
 # --- the wiring -----------------------------------------------------------------------------
 
 
-def build(config: RunConfig, steps: Steps | None = None) -> RunReport:
+def build(
+    config: RunConfig, steps: Steps | None = None, gathered: Gathered | None = None
+) -> RunReport:
     """Build the corpus as ``config`` asks, one step after the other (or as ``steps`` runs them).
+
+    ``gathered``: the sources :func:`unchanged_sources` read already (local sources, so
+    nothing of the run's own is recorded in them); by default they are read here.
 
     Raises:
         CorpusError: the source cannot be read at all, or the load fails (the database
             is then left as it was).
     """
     with run_lock(config.db, wait=config.wait):
-        return _build(config, steps or InProcess())
+        return _build(config, steps or InProcess(), gathered)
 
 
-def _build(config: RunConfig, steps: Steps) -> RunReport:
+def _build(config: RunConfig, steps: Steps, gathered: Gathered | None) -> RunReport:
     """:func:`build` under the database's run lock."""
     log = steps.log()
     started = datetime.now(UTC)
     run_id = f"{started:%Y%m%dT%H%M%SZ}-{uuid.uuid4().hex[:8]}"
     registry = load_registry(config.sources_config)
-    gathered = gather_sources(config, run_id, steps.fetcher, registry)
+    if gathered is None:
+        gathered = gather_sources(config, run_id, steps.fetcher, registry)
     for where, reason in gathered.missing.items():
         log.warning("missing %s: %s", where, reason)
     for where, reason in gathered.fallbacks.items():
