@@ -292,14 +292,17 @@ def qa_into(
     con.execute(
         "DELETE FROM qa_texts WHERE resolution NOT IN (SELECT resolution FROM alignment_groups)"
     )
+    _forget_terms(con, None if resolutions is None else todo)
     # A few resolutions at a time, so memory is bounded by a batch and not by the run;
-    # the texts the corpus-wide checks compare are kept for each (see warehouse.qa.corpus).
-    levels = None if local else {TEXTS_LEVEL}
+    # the texts the corpus-wide checks compare (see warehouse.qa.corpus) and the candidate
+    # terms are kept for each, from the groups the checks read.
+    levels = None if local else {TEXTS_LEVEL, TERM_LEVEL}
     for batch in _batches(todo):
         batch_groups = read_groups(con, batch, levels, changes)
         if local:
             findings += run_checks(batch_groups, local)
         refresh_texts(con, batch, batch_groups)
+        _store_terms(con, [g for g in batch_groups if g.level == TERM_LEVEL])
     for batch in _batches(sorted(set(unrecorded(con)) - set(todo))):
         refresh_texts(con, batch, read_groups(con, batch, {TEXTS_LEVEL}))
     if wide:
@@ -311,7 +314,9 @@ def qa_into(
     carried = [n for n in names if CHECKS[n].scope == "resolution"] if previous else []
     groups = None if resolutions is None else sorted(resolutions)
     _store_findings(con, run_id, findings, previous, carried, groups)
-    _store_terms(con, run_id, groups, mine)
+    if mine:
+        con.execute("DELETE FROM term_candidates WHERE run_id = ?", [run_id])
+        con.execute(f"INSERT INTO term_candidates BY NAME {mine_terms_sql()}", [run_id])
     return _count(con, "SELECT count(*) FROM qa_findings WHERE run_id = ?", run_id)
 
 
@@ -401,28 +406,25 @@ def _store_findings(
         con.unregister("_new_findings")
 
 
-def _store_terms(
-    con: duckdb.DuckDBPyConnection, run_id: str, rebuilt: Sequence[str] | None, mine: bool
-) -> None:
-    """Refresh the candidate terms of the rebuilt resolutions; if ``mine``, mine the corpus."""
-    if rebuilt is None:
-        con.execute("DELETE FROM term_groups")
-        con.execute("DELETE FROM term_occurrences")
-    else:
-        con.execute("DELETE FROM term_groups WHERE list_contains(?, resolution)", [rebuilt])
-        con.execute("DELETE FROM term_occurrences WHERE list_contains(?, resolution)", [rebuilt])
-    for batch in _batches(rebuilt if rebuilt is not None else _all_resolutions(con)):
-        term_groups, occurrences = term_rows(read_groups(con, batch, [TERM_LEVEL]))
-        for table, frame in (("term_groups", term_groups), ("term_occurrences", occurrences)):
-            if frame.height:
-                con.register("_incoming_terms", frame)
-                try:
-                    con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM _incoming_terms")
-                finally:
-                    con.unregister("_incoming_terms")
-    if mine:
-        con.execute("DELETE FROM term_candidates WHERE run_id = ?", [run_id])
-        con.execute(f"INSERT INTO term_candidates BY NAME {mine_terms_sql()}", [run_id])
+def _forget_terms(con: duckdb.DuckDBPyConnection, rebuilt: Sequence[str] | None) -> None:
+    """Drop the candidate terms kept for the ``rebuilt`` resolutions (``None``: for all)."""
+    for table in ("term_groups", "term_occurrences"):
+        if rebuilt is None:
+            con.execute(f"DELETE FROM {table}")
+        else:
+            con.execute(f"DELETE FROM {table} WHERE list_contains(?, resolution)", [rebuilt])
+
+
+def _store_terms(con: duckdb.DuckDBPyConnection, groups: Sequence[QAGroup]) -> None:
+    """Keep the candidate terms of these (sentence-level) groups, for mining later."""
+    term_groups, occurrences = term_rows(groups)
+    for table, frame in (("term_groups", term_groups), ("term_occurrences", occurrences)):
+        if frame.height:
+            con.register("_incoming_terms", frame)
+            try:
+                con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM _incoming_terms")
+            finally:
+                con.unregister("_incoming_terms")
 
 
 def write_findings(
