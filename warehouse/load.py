@@ -178,6 +178,7 @@ _DELETES = (
 # History of the documents being loaded ($1), for run $2. Reloading a run first undoes what
 # that run did to the history, so a run loaded twice leaves one set of versions. Then every
 # open version whose text is gone is closed, and every text without an open version opens one.
+# A segment id belongs to one document, so each subquery reads only those documents' rows.
 _HISTORY = (
     """DELETE FROM segment_versions WHERE list_contains($1, doc_id) AND valid_from_run = $2""",
     """UPDATE segment_versions SET valid_to_run = NULL
@@ -185,14 +186,16 @@ _HISTORY = (
     """UPDATE segment_versions AS v SET valid_to_run = $2
        WHERE list_contains($1, v.doc_id) AND v.valid_to_run IS NULL AND NOT EXISTS (
            SELECT 1 FROM segments AS s
-           WHERE s.segment_id = v.segment_id AND sha256(s.text) = v.text_sha256)""",
+           WHERE list_contains($1, s.doc_id)
+             AND s.segment_id = v.segment_id AND sha256(s.text) = v.text_sha256)""",
     """INSERT INTO segment_versions
        SELECT s.segment_id, s.doc_id, s.resolution, s.lang, s.level, s.key, s.label, s.text,
               sha256(s.text), $2, NULL
        FROM segments AS s
        WHERE list_contains($1, s.doc_id) AND NOT EXISTS (
            SELECT 1 FROM segment_versions AS v
-           WHERE v.segment_id = s.segment_id AND v.valid_to_run IS NULL
+           WHERE list_contains($1, v.doc_id)
+             AND v.segment_id = s.segment_id AND v.valid_to_run IS NULL
              AND v.text_sha256 = sha256(s.text))""",
 )
 
