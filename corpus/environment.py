@@ -10,6 +10,7 @@ for the Makefile's ``env`` (``make serve`` starts a Prefect server that does not
 from __future__ import annotations
 
 import ctypes
+import functools
 import os
 from collections.abc import Mapping
 from types import MappingProxyType
@@ -42,13 +43,10 @@ def bound_malloc_arenas() -> bool:
     Returns whether the cap is in place: not without glibc, and not when the environment
     sets ``MALLOC_ARENA_MAX`` itself (glibc has read it; that value wins).
     """
-    if "MALLOC_ARENA_MAX" in os.environ:
+    libc = _glibc()
+    if libc is None or "MALLOC_ARENA_MAX" in os.environ:
         return False
-    try:
-        mallopt = ctypes.CDLL("libc.so.6").mallopt
-    except (OSError, AttributeError):
-        return False
-    return bool(mallopt(_M_ARENA_MAX, MALLOC_ARENAS))
+    return bool(libc.mallopt(_M_ARENA_MAX, MALLOC_ARENAS))
 
 
 def release_free_memory() -> None:
@@ -57,10 +55,19 @@ def release_free_memory() -> None:
     A run frees a batch's documents, vectors and rows after loading them; without a trim
     glibc keeps the pages for later, and the next batch's allocations land elsewhere.
     """
+    libc = _glibc()
+    if libc is not None:
+        libc.malloc_trim(0)
+
+
+@functools.cache
+def _glibc() -> ctypes.CDLL | None:
+    """glibc, for its allocator's controls; ``None`` on another C library."""
     try:
-        ctypes.CDLL("libc.so.6").malloc_trim(0)
-    except (OSError, AttributeError):
-        return
+        libc = ctypes.CDLL("libc.so.6")
+    except OSError:
+        return None
+    return libc if hasattr(libc, "mallopt") and hasattr(libc, "malloc_trim") else None
 
 
 def stay_offline() -> None:
