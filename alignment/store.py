@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import os
 import sqlite3
+import time
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Final
@@ -31,6 +32,8 @@ DEFAULT_CACHE_DIR: Final = Path(
 FILE_NAME = "embeddings.sqlite"
 #: SQLite's default limit on host parameters in one statement is 999 or more.
 _CHUNK = 900
+#: Seconds a connection waits for another one holding the file.
+_TIMEOUT: Final = 60
 
 
 class EmbeddingStoreError(CorpusError):
@@ -55,18 +58,38 @@ class EmbeddingStore:
         self.encoder_key = encoder_key
         try:
             directory.mkdir(parents=True, exist_ok=True)
-            self._db = sqlite3.connect(self.path, timeout=60)
-            self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.execute(
-                "CREATE TABLE IF NOT EXISTS vectors (encoder TEXT NOT NULL, sha256 TEXT NOT NULL,"
-                " dim INTEGER NOT NULL, vec BLOB NOT NULL, PRIMARY KEY (encoder, sha256))"
-                " WITHOUT ROWID"
-            )
-            self._db.commit()
+            self._db = sqlite3.connect(self.path, timeout=_TIMEOUT)
+            self._set_up()
         except (OSError, sqlite3.Error) as exc:
             raise EmbeddingStoreError(
                 f"cannot open the embedding store: {exc}", path=str(self.path)
             ) from exc
+
+    def _set_up(self) -> None:
+        """Make the file a WAL database with the table, waiting for others doing the same.
+
+        Switching to WAL needs the file to itself, and SQLite reports "database is locked"
+        at once, without its busy timeout, when another connection opens it meanwhile: two
+        workers opening a new store together (two resolutions aligned side by side) made a
+        run fail. Once the file is in WAL mode nothing needs switching again.
+        """
+        deadline = time.monotonic() + _TIMEOUT
+        while True:
+            try:
+                (mode,) = self._db.execute("PRAGMA journal_mode").fetchone()
+                if str(mode).lower() != "wal":
+                    self._db.execute("PRAGMA journal_mode=WAL")
+                self._db.execute(
+                    "CREATE TABLE IF NOT EXISTS vectors (encoder TEXT NOT NULL,"
+                    " sha256 TEXT NOT NULL, dim INTEGER NOT NULL, vec BLOB NOT NULL,"
+                    " PRIMARY KEY (encoder, sha256)) WITHOUT ROWID"
+                )
+                self._db.commit()
+                return
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.05)
 
     def get(self, texts: Sequence[str]) -> dict[str, Vectors]:
         """The stored vectors of those ``texts`` that are in the store."""

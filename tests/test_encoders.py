@@ -107,3 +107,34 @@ def test_a_directory_without_a_model_is_a_clear_error(tmp_path: Path) -> None:
         f"{tmp_path}: no sentence-transformers model here (expected modules.json or "
         "config.json); models are never downloaded, copy one to this directory first"
     )
+
+
+def test_workers_opening_a_new_store_together_all_get_it(tmp_path: Path) -> None:
+    """Two resolutions aligned side by side open the store at once; SQLite's switch to WAL
+    used to fail one of them with "database is locked" (2 of 30 trials of six threads)."""
+    import threading
+
+    for trial in range(40):
+        folder = tmp_path / str(trial)
+        start = threading.Barrier(6)
+        errors: list[Exception] = []
+
+        def open_and_write(
+            folder: Path = folder,
+            start: threading.Barrier = start,
+            errors: list[Exception] = errors,
+        ) -> None:
+            start.wait()
+            try:
+                store = EmbeddingStore(folder, "usem3@test")
+                store.put({"Resolution 130": np.ones(4, dtype=np.float32)})
+                store.close()
+            except Exception as exc:
+                errors.append(exc)
+
+        threads = [threading.Thread(target=open_and_write) for _ in range(6)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert errors == [], f"trial {trial}: {errors[0]}"
