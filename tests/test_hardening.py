@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import hashlib
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -220,6 +222,37 @@ def test_unforeseen_errors_are_one_line_unless_debug(
 
 
 # --- align-files at scale ----------------------------------------------------------------------
+
+
+def test_aligning_does_not_import_torch() -> None:
+    """Bertalign's core aligns without torch (470 MB a process), and reaches it when used.
+
+    In a fresh interpreter, since this session may have imported torch already.
+    """
+    code = """
+import sys
+import numpy as np
+from alignment.bertalign_core import BertalignParams, Windows, _corelib, align_pair, top_k_similar
+
+rng = np.random.default_rng(3)
+one = rng.standard_normal((12, 64)).astype(np.float32)
+one /= np.linalg.norm(one, axis=1, keepdims=True)
+two = np.zeros_like(one)  # windows of two items: their normalised sum
+two[1:] = one[1:] + one[:-1]
+two[1:] /= np.linalg.norm(two[1:], axis=1, keepdims=True)
+vecs = np.stack([one, two])
+lens = np.array([[40] * 12, [0] + [80] * 11], dtype=np.int64)
+beads = align_pair(Windows(vecs, lens), Windows(vecs, lens), BertalignParams(max_align=2))
+assert beads == [([i], [i]) for i in range(12)], beads
+assert "torch" not in sys.modules, "aligning imported torch"
+scores, indices = _corelib().find_top_k_sents(one, one, k=3)
+assert np.array_equal(indices, top_k_similar(one, one, 3)[1])
+assert type(sys.modules["torch"]).__name__ == "module", "the core's first use loads torch"
+"""
+    root = Path(__file__).resolve().parent.parent
+    env = {**os.environ, "PYTHONPATH": str(root)}
+    done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
 
 
 def test_top_k_in_blocks_is_bertalign_s_top_k() -> None:
