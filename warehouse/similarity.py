@@ -9,7 +9,7 @@ cache.get)`` with the run's :class:`alignment.encoders.EmbeddingCache`.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from itertools import combinations
 
 import numpy as np
@@ -21,12 +21,17 @@ from corpus.model import Lang, SegmentedDocument
 Encode = Callable[[Sequence[str]], npt.NDArray[np.floating]]
 
 
+def join_texts(lang: Lang, texts: Iterable[str]) -> str:
+    """A group's text in ``lang`` from its members' texts, as the ``parallel`` view joins them.
+
+    One space between members, none in Chinese.
+    """
+    return ("" if lang == "zh" else " ").join(texts)
+
+
 def group_texts(group: Group, by_id: dict[str, str]) -> dict[Lang, str]:
-    """Join each language's member texts as the parallel view does (no space for Chinese)."""
-    return {
-        lang: ("" if lang == "zh" else " ").join(by_id[s] for s in group.members[lang])
-        for lang in group.langs
-    }
+    """Join each language's member texts as the parallel view does (see :func:`join_texts`)."""
+    return {lang: join_texts(lang, (by_id[s] for s in group.members[lang])) for lang in group.langs}
 
 
 def pair_similarities(

@@ -43,6 +43,7 @@ from warehouse.qa.corpus import corpus_findings, refresh_texts, unrecorded
 from warehouse.qa.model import SEVERITIES, Finding, QAGroup, TermCandidate
 from warehouse.qa.registry import ALL, CHECKS
 from warehouse.qa.terms import mine_term_candidates, mine_terms_sql, term_rows
+from warehouse.similarity import join_texts
 
 #: Level order of the warehouse, coarse to fine.
 LEVELS: Final = tuple(level.value for level in Level)
@@ -55,10 +56,11 @@ QA_BATCH: Final = 2
 #: A database file, or a connection already open on one (a staged copy, say).
 Source = Path | str | duckdb.DuckDBPyConnection
 
-_GROUPS_SQL: Final = f"""
-SELECT group_id, resolution, level, key, position, method, confidence,
-       {", ".join(LANGS)}
-FROM parallel WHERE {{where}}
+#: The groups themselves; their texts are joined from the members' rows (the ``parallel``
+#: view aggregates every group of the corpus before a filter on a list of ids applies).
+_GROUPS_SQL: Final = """
+SELECT group_id, resolution, level, key, position, method, confidence
+FROM alignment_groups WHERE {where}
 """
 _MEMBERS_SQL: Final = """
 SELECT m.group_id, m.lang, m.ord, s.segment_id, s.text, s.label, s.key, s.meta
@@ -158,10 +160,7 @@ def _group(
     doc_langs: dict[str, set[str]],
     changes: Mapping[str, SegmentChange],
 ) -> QAGroup:
-    group_id, resolution, level, key, position, method, confidence = row[:7]
-    texts: dict[Lang, str] = {
-        lang: str(text) for lang, text in zip(LANGS, row[7:], strict=True) if text is not None
-    }
+    group_id, resolution, level, key, position, method, confidence = row
     ids: dict[Lang, list[str]] = defaultdict(list)
     seg_texts: dict[Lang, list[str]] = defaultdict(list)
     labels: dict[Lang, str] = {}
@@ -187,7 +186,7 @@ def _group(
         resolution=str(resolution),
         level=str(level),
         key=str(key),
-        texts=texts,
+        texts={lang: join_texts(lang, seg_texts[lang]) for lang in LANGS if lang in seg_texts},
         segment_ids={lang: tuple(v) for lang, v in ids.items()},
         segment_texts={lang: tuple(v) for lang, v in seg_texts.items()},
         labels=labels,
