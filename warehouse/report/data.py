@@ -106,11 +106,13 @@ class Review:
     checks: tuple[str, ...]
 
 
+#: The filter on ``p.resolution`` reaches into the view: without it the view aggregates
+#: every group of the corpus for each page (0.26 s a page at 40 documents, 0.02 s with it).
 _GROUPS = """
     SELECT g.group_id, g.level, g.key, g.position, g.method, g.confidence,
            g.parent_group_id, p.ar, p.en, p.es, p.fr, p.ru, p.zh
     FROM alignment_groups AS g JOIN parallel AS p USING (group_id)
-    WHERE g.resolution = $resolution
+    WHERE g.resolution = $resolution AND p.resolution = $resolution
     ORDER BY g.position, list_position($levels, g.level), g.group_id
 """
 _LABELS = """
