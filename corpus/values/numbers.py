@@ -328,8 +328,14 @@ def _build_word_patterns() -> dict[
             alts.append(f"(?P<w{i}>{body})")
             lookup[f"w{i}"] = (value, form)
         prefix = _ARABIC_CLITICS if lang == "ar" else ""
+        # The letters a match can start with, tested first: most positions fail on one
+        # character instead of trying every word (the engine cannot do this itself for
+        # an alternation it must match without case).
+        starts = {word[0] for word, _, _ in table} | (set("وفبلكا") if lang == "ar" else set())
+        first = "".join(sorted(re.escape(c) for c in starts))
         pattern = re.compile(
-            rf"(?<![^\W\d_]){prefix}(?:{'|'.join(alts)})(?![^\W\d_])", re.IGNORECASE
+            rf"(?=[{first}])(?<![^\W\d_]){prefix}(?:{'|'.join(alts)})(?![^\W\d_])",
+            re.IGNORECASE,
         )
         out[lang] = (pattern, lookup)
     return out
