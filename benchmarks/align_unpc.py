@@ -398,7 +398,7 @@ def scaling(args: argparse.Namespace) -> None:
             f"{r['f1_strict']:9.4f}",
             flush=True,
         )
-    print("peak RSS is the whole process: Python, torch, numba and the encoder's weights included")
+    print("peak RSS is the whole process: Python, numba and the encoder's weights included")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
