@@ -325,8 +325,12 @@ def _layers(
     return before, change_of(text, before)
 
 
-def _sentences(doc: Document, node: _Node, node_id: str) -> Iterator[Segment]:
-    """Yield the sentences of one paragraph node, with both layers where there are two."""
+def _sentences(doc: Document, node: _Node, node_id: str, norm: str) -> Iterator[Segment]:
+    """Yield the sentences of one paragraph node, with both layers where there are two.
+
+    ``norm`` is the paragraph's matching form: a sentence that is the whole paragraph
+    (most are) has the same one.
+    """
     text = doc.text[node.start : node.end]
     spans = split_sentences(text, doc.lang)
     layered = _layered(doc)
@@ -367,7 +371,7 @@ def _sentences(doc: Document, node: _Node, node_id: str) -> Iterator[Segment]:
             key=node.key,
             position=0,
             text=sentence,
-            norm=normalize(sentence, doc.lang),
+            norm=norm if sentence == text else normalize(sentence, doc.lang),
             start=node.start + start,
             end=node.start + end,
             parent_id=node_id,
@@ -381,6 +385,7 @@ def _emit(doc: Document, node: _Node, node_id: str, parent_id: str | None) -> It
     """Yield ``node`` and its descendants as segments, depth first (document order)."""
     text = doc.text[node.start : node.end]
     text_before, change = _layers(doc, text, node.start, node.end)
+    norm = normalize(text, doc.lang)
     yield Segment(
         id=node_id,
         resolution=doc.resolution,
@@ -389,7 +394,7 @@ def _emit(doc: Document, node: _Node, node_id: str, parent_id: str | None) -> It
         key=node.key,
         position=0,  # set once the whole document is laid out
         text=text,
-        norm=normalize(text, doc.lang),
+        norm=norm,
         start=node.start,
         end=node.end,
         parent_id=parent_id,
@@ -399,7 +404,7 @@ def _emit(doc: Document, node: _Node, node_id: str, parent_id: str | None) -> It
         change=change,
     )
     if node.level is Level.PARAGRAPH:
-        yield from _sentences(doc, node, node_id)
+        yield from _sentences(doc, node, node_id, norm)
         return
     paragraphs = 0
     for child in node.children:
