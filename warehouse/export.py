@@ -83,9 +83,13 @@ class TmxFile:
     units: tuple[TmxUnit, ...]
 
 
+#: Ancestors are followed up from the exported level's groups and segments only, of the
+#: resolution asked for: from every segment of the corpus, one resolution's labels cost
+#: what the whole corpus's did (23 ms against 6 ms at 40 UN documents, warm).
 _GROUPS = """
     WITH RECURSIVE up(group_id, ancestor, level, key) AS (
         SELECT group_id, parent_group_id, level, key FROM alignment_groups
+        WHERE level = $level AND ($resolution IS NULL OR resolution = $resolution)
         UNION ALL
         SELECT up.group_id, g.parent_group_id, g.level, g.key
         FROM up JOIN alignment_groups AS g ON g.group_id = up.ancestor
@@ -103,6 +107,7 @@ _GROUPS = """
 _LABELS = """
     WITH RECURSIVE up(segment_id, ancestor, label, depth) AS (
         SELECT segment_id, parent_id, label, 0 FROM segments
+        WHERE level = $level AND ($resolution IS NULL OR resolution = $resolution)
         UNION ALL
         SELECT up.segment_id, s.parent_id, s.label, up.depth + 1
         FROM up JOIN segments AS s ON s.segment_id = up.ancestor
