@@ -227,15 +227,21 @@ def candidate_terms(text: str, lang: Lang) -> set[str]:
         return {han[i : i + n] for n in (2, 3, 4) for i in range(len(han) - n + 1)}
     tokens = words(text)
     stops = STOPWORDS[lang]
+    # A gram holds no number, and neither starts nor ends on a stopword: each token is
+    # judged once, and the grams from one start stop growing at the first number.
+    digit = [t.isdigit() for t in tokens]
+    edge = [not d and t not in stops for t, d in zip(tokens, digit, strict=True)]
     out: set[str] = set()
-    for n in range(1, MAX_WORDS + 1):
-        for i in range(len(tokens) - n + 1):
-            gram = tokens[i : i + n]
-            if gram[0] in stops or gram[-1] in stops or any(t.isdigit() for t in gram):
-                continue
-            if n == 1 and len(gram[0]) < 3:
-                continue
-            out.add(" ".join(gram))
+    for i, token in enumerate(tokens):
+        if not edge[i]:
+            continue
+        if len(token) >= 3:
+            out.add(token)
+        for j in range(i + 1, min(i + MAX_WORDS, len(tokens))):
+            if digit[j]:
+                break
+            if edge[j]:
+                out.add(" ".join(tokens[i : j + 1]))
     return out
 
 
