@@ -226,16 +226,7 @@ def align_pair(src: Windows, tgt: Windows, params: BertalignParams | None = None
     margin = p.margin and min(n, m) >= p.margin_min_items
     if src.anchors is not None and tgt.anchors is not None and p.anchor_gain:
         second_pointers = second_pass_anchored(
-            src,
-            tgt,
-            src.anchors,
-            tgt.anchors,
-            second_w,
-            second_path,
-            second_types,
-            char_ratio,
-            p,
-            margin,
+            src, tgt, second_w, second_path, second_types, char_ratio, p, margin
         )
     else:
         second_pointers = corelib.second_pass_align(
@@ -406,8 +397,6 @@ def _anchored_kernel() -> Callable[..., NDArray[np.uint8]]:
 def second_pass_anchored(
     src: Windows,
     tgt: Windows,
-    src_anchors: AnchorWindows,
-    tgt_anchors: AnchorWindows,
     w: int,
     search_path: NDArray[np.int64],
     align_types: NDArray[np.int64],
@@ -420,16 +409,21 @@ def second_pass_anchored(
     A bead's score is Bertalign's similarity times its length penalty, plus
     ``params.anchor_gain`` times the weight of the anchors its two windows share
     (:func:`alignment.anchors.agreement`).
+
+    Raises:
+        ValueError: a side's windows carry no anchors.
     """
+    if src.anchors is None or tgt.anchors is None:
+        raise ValueError("the anchored second pass needs the anchors of both sides")
     return _anchored_kernel()(
         src.vecs,
         tgt.vecs,
         src.lens,
         tgt.lens,
-        src_anchors.ids,
-        src_anchors.weights,
-        tgt_anchors.ids,
-        tgt_anchors.weights,
+        src.anchors.ids,
+        src.anchors.weights,
+        tgt.anchors.ids,
+        tgt.anchors.weights,
         w,
         search_path,
         align_types,
