@@ -4,8 +4,8 @@ Three small documents made from the UN Parallel Corpus dev set (Ziemski et al., 
 read from ``../shared/eval/unpc-devset``, skipped when absent) as six Word files each,
 by the writer of ``benchmarks/scale.py``. One warehouse is built in three runs (two
 documents; a third added and one sentence of the first changed in French; then an
-unchanged run), another from scratch from the final sources; their groups, QA findings,
-candidate terms and (mined on demand) term candidates must be the same.
+unchanged run), another from scratch from the final sources; their groups, QA findings
+and (mined on demand) candidate terms and term candidates must be the same.
 """
 
 from __future__ import annotations
@@ -48,9 +48,12 @@ COMPARED = {
     "segments": "SELECT * EXCLUDE (run_id) FROM segments ORDER BY ALL",
     "findings": "SELECT * EXCLUDE (run_id, finding_no) FROM qa_findings "
     "WHERE run_id = (SELECT max(run_id) FROM qa_findings) AND check_name <> 'stale' ORDER BY ALL",
+    "search": "SELECT * FROM search_terms ORDER BY ALL",
+}
+#: The candidate terms kept for mining, compared once both warehouses have mined.
+TERMS = {
     "term groups": "SELECT * FROM term_groups ORDER BY ALL",
     "term occurrences": "SELECT * FROM term_occurrences ORDER BY ALL",
-    "search": "SELECT * FROM search_terms ORDER BY ALL",
 }
 
 
@@ -69,7 +72,7 @@ def builds(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]
     before = up_to_date(RunConfig(db=inc, source=str(first)))
     cache = tmp / "cache"
     runs = [  # the plain pipeline: what is compared is the warehouse, not the orchestration
-        build(RunConfig(db=inc, source=str(first), embedding_cache=cache)),
+        build(RunConfig(db=inc, source=str(first), embedding_cache=cache, mine_terms=True)),
         build(RunConfig(db=inc, source=str(final), embedding_cache=cache)),
         build(RunConfig(db=inc, source=str(final), embedding_cache=cache)),
     ]
@@ -104,9 +107,16 @@ def test_batches_of_one_resolution_build_the_same_corpus(builds: dict[str, Any])
 def test_term_candidates_are_mined_on_demand_alike(
     builds: dict[str, Any], tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    # Runs keep the candidate terms current but mine nothing: that cost grows with the corpus.
-    assert query(builds["inc"], "SELECT count(*) FROM term_candidates")[1] == [(0,)]
-    mined = []
+    # Runs mine nothing unless asked: that cost grows with the corpus. The first run mined;
+    # the second dropped the terms of what it rebuilt and extracted none.
+    first, *later = builds["runs"]
+    counted = "SELECT count(*) FROM term_candidates WHERE run_id = ?"
+    assert query(builds["inc"], counted, [first.run_id])[1] != [(0,)]
+    assert all(query(builds["inc"], counted, [run.run_id])[1] == [(0,)] for run in later)
+    kept = "SELECT DISTINCT resolution FROM term_groups ORDER BY 1"
+    assert query(builds["inc"], kept)[1] == [("un-01",)]
+    assert query(builds["scratch"], kept)[1] == []
+    mined, terms = [], []
     for name in ("inc", "scratch"):
         db = tmp_path / f"{name}.duckdb"
         shutil.copyfile(builds[name], db)
@@ -117,7 +127,10 @@ def test_term_candidates_are_mined_on_demand_alike(
             "WHERE run_id = (SELECT max(run_id) FROM term_candidates) ORDER BY ALL"
         )
         mined.append(query(db, sql)[1])
+        terms.append([query(db, table)[1] for table in TERMS.values()])
+        assert query(db, kept)[1] == [("un-00",), ("un-01",), ("un-02",)]
     assert mined[0] and mined[0] == mined[1]
+    assert terms[0] == terms[1]
 
 
 def test_a_run_rebuilds_only_what_changed(builds: dict[str, Any]) -> None:
