@@ -5,6 +5,12 @@ Vectors are kept in one SQLite file under a cache directory (by default
 version) and the SHA-256 of the exact text. SQLite because it ships with
 Python, takes concurrent readers and one writer safely, and a lookup of a few
 thousand keys is one indexed query.
+
+The vectors live in a rowid table, appended in order, with the keys in an index of
+their own. A ``WITHOUT ROWID`` table keyed by the hash (the first layout) stores each
+2 KB vector in the key's B-tree, where it overflows its page and every insert lands at
+a random place: measured on 48,000 vectors, storing took 85 µs a vector against 36,
+reading 17 against 6. A store of the first layout is converted when opened.
 """
 
 from __future__ import annotations
@@ -34,6 +40,21 @@ FILE_NAME = "embeddings.sqlite"
 _CHUNK = 900
 #: Seconds a connection waits for another one holding the file.
 _TIMEOUT: Final = 60
+
+
+_CREATE: Final = (
+    "CREATE TABLE IF NOT EXISTS vectors (encoder TEXT NOT NULL, sha256 TEXT NOT NULL,"
+    " dim INTEGER NOT NULL, vec BLOB NOT NULL, UNIQUE (encoder, sha256))"
+)
+
+
+def _layout(db: sqlite3.Connection, table: str = "vectors") -> str | None:
+    """``keyed`` for the first layout (``WITHOUT ROWID``), ``rowid``, or ``None``: no table."""
+    row = db.execute("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?", [table])
+    found = row.fetchone()
+    if found is None:
+        return None
+    return "keyed" if "WITHOUT ROWID" in str(found[0]).upper() else "rowid"
 
 
 class EmbeddingStoreError(CorpusError):
@@ -79,17 +100,29 @@ class EmbeddingStore:
                 (mode,) = self._db.execute("PRAGMA journal_mode").fetchone()
                 if str(mode).lower() != "wal":
                     self._db.execute("PRAGMA journal_mode=WAL")
-                self._db.execute(
-                    "CREATE TABLE IF NOT EXISTS vectors (encoder TEXT NOT NULL,"
-                    " sha256 TEXT NOT NULL, dim INTEGER NOT NULL, vec BLOB NOT NULL,"
-                    " PRIMARY KEY (encoder, sha256)) WITHOUT ROWID"
-                )
-                self._db.commit()
+                if _layout(self._db) != "rowid":
+                    self._create()
                 return
             except sqlite3.OperationalError as exc:
                 if "locked" not in str(exc) or time.monotonic() > deadline:
                     raise
                 time.sleep(0.05)
+
+    def _create(self) -> None:
+        """Create the table, or convert one of the first layout, as the only writer."""
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            if _layout(self._db) == "keyed":
+                self._db.execute("ALTER TABLE vectors RENAME TO vectors_keyed")
+                self._db.execute(_CREATE)
+                self._db.execute("INSERT INTO vectors SELECT * FROM vectors_keyed")
+                self._db.execute("DROP TABLE vectors_keyed")
+            else:
+                self._db.execute(_CREATE)
+            self._db.commit()
+        except BaseException:
+            self._db.rollback()
+            raise
 
     def get(self, texts: Sequence[str]) -> dict[str, Vectors]:
         """The stored vectors of those ``texts`` that are in the store."""

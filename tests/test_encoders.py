@@ -12,7 +12,7 @@ from alignment.anchors import is_short
 from alignment.bertalign_core import short_window_texts
 from alignment.encoders import EmbeddingCache, SentenceEncoder, Vectors, encoder_key, load_encoder
 from alignment.sixway import SixWayAligner, pairwise_beads
-from alignment.store import EmbeddingStore
+from alignment.store import EmbeddingStore, text_key
 from corpus.errors import EncoderUnavailableError
 from corpus.model import Lang, Level, SegmentedDocument
 
@@ -107,6 +107,30 @@ def test_a_directory_without_a_model_is_a_clear_error(tmp_path: Path) -> None:
         f"{tmp_path}: no sentence-transformers model here (expected modules.json or "
         "config.json); models are never downloaded, copy one to this directory first"
     )
+
+
+def test_a_store_of_the_first_layout_is_converted_and_keeps_its_vectors(tmp_path: Path) -> None:
+    import sqlite3
+
+    vec = np.arange(4, dtype=np.float32)
+    old = sqlite3.connect(tmp_path / "embeddings.sqlite")
+    old.execute(
+        "CREATE TABLE vectors (encoder TEXT NOT NULL, sha256 TEXT NOT NULL, dim INTEGER NOT"
+        " NULL, vec BLOB NOT NULL, PRIMARY KEY (encoder, sha256)) WITHOUT ROWID"
+    )
+    old.execute(
+        "INSERT INTO vectors VALUES ('usem3@1', ?, 4, ?)", [text_key("Article 1"), vec.tobytes()]
+    )
+    old.commit()
+    old.close()
+    store = EmbeddingStore(tmp_path, "usem3@1")
+    np.testing.assert_array_equal(store.get(["Article 1", "Article 2"])["Article 1"], vec)
+    store.put({"Article 2": vec + 1, "Article 1": vec + 2})  # an existing entry is kept
+    assert len(store) == 2
+    np.testing.assert_array_equal(store.get(["Article 1"])["Article 1"], vec)
+    (ddl,) = store._db.execute("SELECT group_concat(sql) FROM sqlite_master").fetchone()
+    assert "WITHOUT ROWID" not in ddl and "vectors_keyed" not in ddl
+    store.close()
 
 
 def test_workers_opening_a_new_store_together_all_get_it(tmp_path: Path) -> None:
