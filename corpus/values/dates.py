@@ -14,7 +14,8 @@ import re
 from typing import Final
 
 from corpus.model import Lang
-from corpus.values.fold import Taken
+from corpus.values.alternation import by_first_letter, first_letters
+from corpus.values.fold import Taken, has_digits
 from corpus.values.model import Date
 from corpus.values.words import MONTHS
 
@@ -41,14 +42,16 @@ def _month_alternation(lang: Lang) -> tuple[str, dict[str, int]]:
         for name in names:
             lookup[name.casefold()] = number
     ordered = sorted(lookup, key=len, reverse=True)
-    body = "|".join(re.escape(n).replace(r"\ ", r"\s+") for n in ordered)
+    patterns = [(n, re.escape(n).replace(r"\ ", r"\s+")) for n in ordered]
     if lang == "en":
         # "may" and "march" are also verbs: English month names must be capitalised.
-        body = "|".join(f"(?-i:{re.escape(n[0].upper() + n[1:])})" for n in ordered)
+        patterns = [(n, f"(?-i:{re.escape(n[0].upper() + n[1:])})") for n in ordered]
+    # Each position tries only the names of its first letter (see corpus.values.alternation).
+    body = by_first_letter(patterns)
     if lang == "ar":
         # The UN writes both series: نيسان/أبريل.
         body = rf"(?:(?:{body})\s*/\s*)?(?:{body})"
-    return rf"(?P<mn>{body})(?![^\W\d_])", lookup
+    return rf"(?={first_letters(ordered)})(?P<mn>{body})(?![^\W\d_])", lookup
 
 
 def _named_forms(lang: Lang) -> tuple[list[re.Pattern[str]], dict[str, int]]:
@@ -72,7 +75,6 @@ def _named_forms(lang: Lang) -> tuple[list[re.Pattern[str]], dict[str, int]]:
 
 
 _NAMED: Final = {lang: _named_forms(lang) for lang in MONTHS}
-_ASCII_DIGIT: Final = re.compile("[0-9]")
 
 
 def _month_number(name: str, lookup: dict[str, int]) -> int:
@@ -84,7 +86,7 @@ def _month_number(name: str, lookup: dict[str, int]) -> int:
 def find_dates(folded: str, text: str, lang: Lang, taken: Taken) -> list[Date]:
     """Every date of ``folded``, claimed so its numbers are not read again."""
     out: list[Date] = []
-    if not _ASCII_DIGIT.search(folded):
+    if not has_digits(folded):
         # Every form but a month name alone holds a day or a year (most texts hold none).
         if lang in _NAMED and lang != "ar":
             lone, lookup = _NAMED[lang][0][-1], _NAMED[lang][1]

@@ -22,6 +22,19 @@ _CLAIMED: Final = re.compile(b"\x01+")
 _FOLDED: Final = re.compile(rf"(?![0-9])\d|[{''.join(_FULL_WIDTH)}]")
 
 
+#: A digit of a folded text (:func:`fold` writes every decimal digit in ASCII).
+_DIGIT: Final = re.compile("[0-9]")
+
+
+def has_digits(folded: str) -> bool:
+    """Whether a folded text holds a digit.
+
+    Most value grammars need one and half of UN sentences hold none, so they test this
+    first instead of trying every pattern.
+    """
+    return _DIGIT.search(folded) is not None
+
+
 def fold(text: str) -> str:
     """Return ``text`` with ASCII digits and ASCII for full-width forms, same length."""
     if text.isascii():
@@ -43,6 +56,10 @@ class Taken:
 
     size: int
     mask: bytearray = field(init=False)
+    #: The last text :meth:`masked` returned, and the one it was made from (a text's
+    #: finders ask for it once per pattern; it changes only when something is claimed).
+    _masked: str | None = field(init=False, default=None)
+    _of: str | None = field(init=False, default=None)
 
     def __post_init__(self) -> None:
         self.mask = bytearray(self.size)
@@ -54,9 +71,15 @@ class Taken:
     def claim(self, start: int, end: int) -> None:
         """Claim ``[start, end)``."""
         self.mask[start:end] = b"\x01" * (end - start)
+        self._masked = None
 
     def masked(self, folded: str) -> str:
         """``folded`` with every claimed position blanked (NUL), so no pattern matches it."""
+        if self._masked is None or self._of is not folded:
+            self._masked, self._of = self._blank(folded), folded
+        return self._masked
+
+    def _blank(self, folded: str) -> str:
         parts: list[str] = []
         at = 0
         for run in _CLAIMED.finditer(self.mask):

@@ -22,7 +22,8 @@ from fractions import Fraction
 from typing import Final
 
 from corpus.model import LANGS, Lang
-from corpus.values.fold import GROUP_SPACES, Taken
+from corpus.values.alternation import by_first_letter, first_letters
+from corpus.values.fold import GROUP_SPACES, Taken, has_digits
 from corpus.values.model import Number, NumberForm, Reference
 from corpus.values.words import (
     CARDINALS,
@@ -142,6 +143,8 @@ def find_digit_numbers(
 ) -> list[Number | Reference]:
     """Numbers written with digits, and dotted clause numbers, in ``folded`` text."""
     out: list[Number | Reference] = []
+    if not has_digits(folded):
+        return out
     for m in _TOKEN.finditer(taken.masked(folded)):
         out.extend(_token_values(m.group(), m.start(), folded, text, lang))
     for value in out:
@@ -325,16 +328,14 @@ def _build_word_patterns() -> dict[
         for i, (word, value, form) in enumerate(table):
             is_pattern = lang == "ru" and "(?:" in word
             body = word if is_pattern else re.escape(word).replace(r"\ ", r"\s+")
-            alts.append(f"(?P<w{i}>{body})")
+            alts.append((word, f"(?P<w{i}>{body})"))
             lookup[f"w{i}"] = (value, form)
         prefix = _ARABIC_CLITICS if lang == "ar" else ""
-        # The letters a match can start with, tested first: most positions fail on one
-        # character instead of trying every word (the engine cannot do this itself for
-        # an alternation it must match without case).
-        starts = {word[0] for word, _, _ in table} | (set("وفبلكا") if lang == "ar" else set())
-        first = "".join(sorted(re.escape(c) for c in starts))
+        # The letters a match can start with (a word's or a clitic's) are tested first,
+        # then only the words of the letter there (see corpus.values.alternation).
+        first = first_letters([word for word, _ in alts] + (list("وفبلكا") if prefix else []))
         pattern = re.compile(
-            rf"(?=[{first}])(?<![^\W\d_]){prefix}(?:{'|'.join(alts)})(?![^\W\d_])",
+            rf"(?={first})(?<![^\W\d_]){prefix}(?:{by_first_letter(alts)})(?![^\W\d_])",
             re.IGNORECASE,
         )
         out[lang] = (pattern, lookup)

@@ -32,11 +32,15 @@ _SLASH: Final = re.compile(r"(?<![\w/.])(\d{1,4})/(\d{1,4})(?![\w/]|\.\d)")
 #: ``法(3)``), or superscript digits after a letter or a closing punctuation mark.
 _FOOTNOTE: Final = re.compile(r"(?<=[^\s\d(\[/])\((\d{1,3})\)|(?<=[^\W\d_]|[.,;:)\"”])([¹²³⁰⁴-⁹]+)")
 _SUPERSCRIPTS: Final = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
+#: What every reference holds: a digit (folded texts write them in ASCII) or a superscript.
+_DIGIT: Final = re.compile("[0-9¹²³⁰⁴-⁹]")
 
 
 def find_references(folded: str, text: str, lang: Lang, taken: Taken) -> list[Reference]:
     """Document symbols, Recommendations and footnote markers (before dates and numbers)."""
     out: list[Reference] = []
+    if not _DIGIT.search(folded):  # about half of UN sentences hold none
+        return out
     for m in _SYMBOL.finditer(taken.masked(folded)):
         ident = m.group().rstrip(".-")
         if not any(c.isdigit() for c in ident):
@@ -63,6 +67,8 @@ def find_slash_references(folded: str, text: str, lang: Lang, taken: Taken) -> l
     A small proper fraction (``2/3``) also reads as that number.
     """
     out: list[Reference] = []
+    if "/" not in folded:
+        return out
     for m in _SLASH.finditer(taken.masked(folded)):
         a, b = int(m.group(1)), int(m.group(2))
         number = Fraction(a, b) if 0 < a < b <= 10 else None
