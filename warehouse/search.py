@@ -75,6 +75,8 @@ def _han_grams(word: str, *, query: bool) -> list[str]:
 
 def index_body(norm: str) -> str:
     """Return what the full-text index stores for a segment: its words, Han as n-grams."""
+    if not has_han(norm):  # every language but Chinese: the words themselves
+        return " ".join(words(norm))
     return " ".join(g for w in words(norm) for g in _han_grams(w, query=False))
 
 
