@@ -109,21 +109,28 @@ def test_a_directory_without_a_model_is_a_clear_error(tmp_path: Path) -> None:
     )
 
 
-def test_a_store_of_the_first_layout_is_converted_and_keeps_its_vectors(tmp_path: Path) -> None:
+def first_layout_store(folder: Path, vec: Vectors) -> None:
+    """A store as the first layout wrote it (``WITHOUT ROWID``), holding ``Article 1``."""
     import sqlite3
 
-    vec = np.arange(4, dtype=np.float32)
-    old = sqlite3.connect(tmp_path / "embeddings.sqlite")
+    folder.mkdir(parents=True, exist_ok=True)
+    old = sqlite3.connect(folder / "embeddings.sqlite")
     old.execute(
         "CREATE TABLE vectors (encoder TEXT NOT NULL, sha256 TEXT NOT NULL, dim INTEGER NOT"
         " NULL, vec BLOB NOT NULL, PRIMARY KEY (encoder, sha256)) WITHOUT ROWID"
     )
     old.execute(
-        "INSERT INTO vectors VALUES ('usem3@1', ?, 4, ?)", [text_key("Article 1"), vec.tobytes()]
+        "INSERT INTO vectors VALUES ('usem3@test', ?, 4, ?)",
+        [text_key("Article 1"), vec.tobytes()],
     )
     old.commit()
     old.close()
-    store = EmbeddingStore(tmp_path, "usem3@1")
+
+
+def test_a_store_of_the_first_layout_is_converted_and_keeps_its_vectors(tmp_path: Path) -> None:
+    vec = np.arange(4, dtype=np.float32)
+    first_layout_store(tmp_path, vec)
+    store = EmbeddingStore(tmp_path, "usem3@test")
     np.testing.assert_array_equal(store.get(["Article 1", "Article 2"])["Article 1"], vec)
     store.put({"Article 2": vec + 1, "Article 1": vec + 2})  # an existing entry is kept
     assert len(store) == 2
@@ -133,13 +140,18 @@ def test_a_store_of_the_first_layout_is_converted_and_keeps_its_vectors(tmp_path
     store.close()
 
 
-def test_workers_opening_a_new_store_together_all_get_it(tmp_path: Path) -> None:
+@pytest.mark.parametrize("found", ["nothing", "the first layout"])
+def test_workers_opening_a_store_together_all_get_it(tmp_path: Path, found: str) -> None:
     """Two resolutions aligned side by side open the store at once; SQLite's switch to WAL
-    used to fail one of them with "database is locked" (2 of 30 trials of six threads)."""
+    used to fail one of them with "database is locked" (2 of 30 trials of six threads).
+    A store of the first layout is converted by one of them, the others wait."""
     import threading
 
+    vec = np.arange(4, dtype=np.float32)
     for trial in range(40):
         folder = tmp_path / str(trial)
+        if found != "nothing":
+            first_layout_store(folder, vec)
         start = threading.Barrier(6)
         errors: list[Exception] = []
 
@@ -162,3 +174,6 @@ def test_workers_opening_a_new_store_together_all_get_it(tmp_path: Path) -> None
         for thread in threads:
             thread.join()
         assert errors == [], f"trial {trial}: {errors[0]}"
+        store = EmbeddingStore(folder, "usem3@test")
+        assert len(store) == (1 if found == "nothing" else 2)
+        store.close()
