@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Final, NoReturn
@@ -134,6 +135,17 @@ _QA_RUN = """
 """
 
 
+def reading_reviews(path: Path | str) -> AbstractContextManager[duckdb.DuckDBPyConnection]:
+    """A read-only connection for review pages, failing with what a reviser can act on.
+
+    Raises:
+        DatabaseError: the database cannot be read.
+    """
+    from warehouse.db import reading
+
+    return reading(path, "cannot read the review data")
+
+
 def read_review(path: Path | str, resolution: str) -> Review:
     """Read one resolution's groups, texts, labels and latest QA findings.
 
@@ -142,9 +154,7 @@ def read_review(path: Path | str, resolution: str) -> Review:
         DatabaseError: the database cannot be read.
 
     """
-    from warehouse.db import reading
-
-    with reading(path, "cannot read the review data") as con:
+    with reading_reviews(path) as con:
         return review_of(con, resolution, str(path))
 
 

@@ -24,7 +24,6 @@ from markupsafe import Markup
 
 from corpus.errors import CorpusError
 from corpus.model import Lang
-from warehouse.db import reading
 from warehouse.output import replacing
 from warehouse.qa.model import SEVERITIES
 from warehouse.report.data import (
@@ -34,6 +33,7 @@ from warehouse.report.data import (
     ReviewFinding,
     ReviewRow,
     read_review,
+    reading_reviews,
     review_of,
 )
 from warehouse.report.marks import find_spans, marked_html
@@ -211,7 +211,7 @@ def write_reports(path: Path | str, resolutions: Sequence[str]) -> Reports:
     written: dict[str, Path] = {}
     failed: dict[str, str] = {}
     try:
-        with reading(path, "cannot read the review data") as con:  # one for every page
+        with reading_reviews(path) as con:  # one for every page
             for resolution in resolutions:
                 target = report_path(path, resolution)
                 try:
