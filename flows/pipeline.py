@@ -248,11 +248,6 @@ def unchanged_sources(config: RunConfig) -> Gathered | None:
     return gathered if plan.ready and not plan.todo else None
 
 
-def up_to_date(config: RunConfig) -> bool:
-    """Whether an incremental run of a local source would rebuild nothing at all."""
-    return unchanged_sources(config) is not None
-
-
 def parse_source(source: SourceFile, data: bytes) -> SegmentedDocument:
     """Parse one raw file (already checked) and segment it."""
     doc = segment_document(parse_document(source, data))
