@@ -81,16 +81,6 @@ def refresh_texts(
             con.unregister("_qa_texts")
 
 
-def unrecorded(con: duckdb.DuckDBPyConnection) -> list[str]:
-    """Resolutions with paragraph groups but no ``qa_texts`` rows (a database from before)."""
-    rows = con.execute(
-        """SELECT DISTINCT resolution FROM alignment_groups WHERE level = ?
-           AND resolution NOT IN (SELECT DISTINCT resolution FROM qa_texts) ORDER BY 1""",
-        [LEVEL],
-    ).fetchall()
-    return [str(r[0]) for r in rows]
-
-
 def corpus_findings(
     con: duckdb.DuckDBPyConnection, names: Collection[str], read: GroupReader
 ) -> list[Finding]:

@@ -41,7 +41,7 @@ from warehouse.db import first_line, migrate, query, transaction
 from warehouse.display import clip
 from warehouse.publish import staged
 from warehouse.qa.corpus import LEVEL as TEXTS_LEVEL
-from warehouse.qa.corpus import corpus_findings, refresh_texts, unrecorded
+from warehouse.qa.corpus import corpus_findings, refresh_texts
 from warehouse.qa.model import SEVERITIES, Finding, QAGroup, TermCandidate
 from warehouse.qa.registry import ALL, CHECKS
 from warehouse.qa.terms import mine_term_candidates, mine_terms_sql, term_rows
@@ -304,11 +304,12 @@ def qa_into(
         if local:
             findings += run_checks(batch_groups, local)
         refresh_texts(con, batch, batch_groups)
-    for batch in _batches(sorted(set(unrecorded(con)) - set(todo))):
+    # Resolutions without texts (loaded by a version before qa_texts) get them now.
+    for batch in _batches(sorted(set(_lacking(con, "qa_texts", TEXTS_LEVEL)) - set(todo))):
         refresh_texts(con, batch, read_groups(con, batch, {TEXTS_LEVEL}))
     # Mining counts the candidate terms kept per resolution: first those of the resolutions
     # rebuilt since the last mining (dropped above) or never mined.
-    for batch in _batches(_unmined(con) if mine else []):
+    for batch in _batches(_lacking(con, "term_groups", TERM_LEVEL) if mine else []):
         _store_terms(con, read_groups(con, batch, {TERM_LEVEL}))
     if wide:
 
@@ -420,16 +421,17 @@ def _forget_terms(con: duckdb.DuckDBPyConnection, rebuilt: Sequence[str] | None)
             con.execute(f"DELETE FROM {table} WHERE list_contains(?, resolution)", [rebuilt])
 
 
-def _unmined(con: duckdb.DuckDBPyConnection) -> list[str]:
-    """Resolutions with sentence-level groups whose candidate terms are not kept.
+def _lacking(con: duckdb.DuckDBPyConnection, table: str, level: str) -> list[str]:
+    """Resolutions with groups of ``level`` but no rows in ``table``, in order.
 
-    Rebuilt since the last mining, or loaded by runs that did not mine. A resolution none
-    of whose groups has two languages keeps no terms and is read again at each mining.
+    The QA keeps rows per resolution (``qa_texts``, ``term_groups``), filled in from its
+    groups where they lack. A resolution none of whose sentence groups has two languages
+    keeps no terms, and is read again at each mining.
     """
     rows = con.execute(
-        """SELECT DISTINCT resolution FROM alignment_groups WHERE level = ?
-           AND resolution NOT IN (SELECT DISTINCT resolution FROM term_groups) ORDER BY 1""",
-        [TERM_LEVEL],
+        f"""SELECT DISTINCT resolution FROM alignment_groups WHERE level = ?
+            AND resolution NOT IN (SELECT DISTINCT resolution FROM {table}) ORDER BY 1""",
+        [level],
     ).fetchall()
     return [str(r[0]) for r in rows]
 
