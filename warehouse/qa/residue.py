@@ -65,31 +65,7 @@ def residue_spans(text: str) -> list[Residue]:
     Each pattern is tried only on a text holding what it needs (a digit, ``à``, a quote):
     half of UN sentences hold no digit, and a pattern costs about as much as the test.
     """
-    found: list[Residue] = []
-    digits = _DIGIT.search(text) is not None
-    for m in GLUED_YEAR.finditer(text) if digits else ():
-        found.append(
-            Residue(
-                m.start(),
-                m.end(),
-                f"glued years: {m['old']} then {m['place']}, {m['new']}",
-                frozenset({m["old"], m["new"]}),
-            )
-        )
-    for m in GLUED_UN_REF.finditer(text) if digits else ():
-        old, new = f"{m[1]}/{m[2]}", f"{m[3]}/{m[4]}"
-        found.append(
-            Residue(
-                m.start(), m.end(), f"glued references: {old} then {new}", frozenset({old, new})
-            )
-        )
-    for m in GLUED_EVENT.finditer(text) if digits else ():
-        if int(m[3]) > int(m[2]):
-            desc = f"glued event years: {m[1]}-{m[2]} then {m[1]}-{m[3]}"
-            found.append(Residue(m.start(), m.end(), desc, frozenset({m[2], m[3]})))
-    for m in GLUED_AFTER_DIGIT.finditer(text) if digits else ():
-        nums = frozenset({m[1], *re.findall(r"\d+", m[2])})
-        found.append(Residue(m.start(), m.end(), f"glued: {m[1]} then {m[2]}", nums))
+    found = _glued_numbers(text) if _DIGIT.search(text) else []
     french = GLUED_FRENCH_A.finditer(text) if "à" in text else ()
     for at in [m.start() + 1 for m in french] + _glued_quotes(text):
         # Old text ends at the glue point, the new one runs on to the next ';' or the end.
@@ -112,6 +88,35 @@ def residue_spans(text: str) -> list[Residue]:
             continue
         kept.append(res)
     return kept
+
+
+def _glued_numbers(text: str) -> list[Residue]:
+    """Residue made of numbers glued together or to a word (years, references, events)."""
+    found: list[Residue] = []
+    for m in GLUED_YEAR.finditer(text):
+        found.append(
+            Residue(
+                m.start(),
+                m.end(),
+                f"glued years: {m['old']} then {m['place']}, {m['new']}",
+                frozenset({m["old"], m["new"]}),
+            )
+        )
+    for m in GLUED_UN_REF.finditer(text):
+        old, new = f"{m[1]}/{m[2]}", f"{m[3]}/{m[4]}"
+        found.append(
+            Residue(
+                m.start(), m.end(), f"glued references: {old} then {new}", frozenset({old, new})
+            )
+        )
+    for m in GLUED_EVENT.finditer(text):
+        if int(m[3]) > int(m[2]):
+            desc = f"glued event years: {m[1]}-{m[2]} then {m[1]}-{m[3]}"
+            found.append(Residue(m.start(), m.end(), desc, frozenset({m[2], m[3]})))
+    for m in GLUED_AFTER_DIGIT.finditer(text):
+        nums = frozenset({m[1], *re.findall(r"\d+", m[2])})
+        found.append(Residue(m.start(), m.end(), f"glued: {m[1]} then {m[2]}", nums))
+    return found
 
 
 def _glued_quotes(text: str) -> list[int]:
