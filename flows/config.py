@@ -213,10 +213,11 @@ class RunConfig:
         ("--incremental/--full",),
         _flag,
     )
-    # Two keeps both cores busy (one resolution's DP beside the other's embedding); four
-    # was as fast (79 s for 20 documents) and held more memory, one took 106 s.
+    # One: a resolution's strings are embedded on both cores (see EmbeddingCache.warm), so
+    # a second resolution aligning beside it only holds more memory. On 20 UN documents,
+    # one took 68-71 s and peaked at 702 MB, two 66-67 s and 753-757 MB.
     batch: int = _option(
-        2,
+        1,
         "Resolutions parsed and aligned together, the next batch parsed and aligned "
         "while this one loads; a run holds a batch or two of documents, not the corpus.",
         ("--batch",),

@@ -180,7 +180,7 @@ def test_the_example_config_reads_as_the_defaults() -> None:
         "raw_store": None,
         "sources_config": None,
         "incremental": True,
-        "batch": 2,
+        "batch": 1,
         "mine_terms": False,
         "wait": False,
         "runner": "thread",
