@@ -217,7 +217,7 @@ def gather_sources(
 
 def plan_run(config: RunConfig, gathered: Gathered) -> Plan:
     """Step 2: the resolutions whose sources are unchanged since they were loaded."""
-    ready = tuple(r for r in gathered.ready if r.source is not None and r.data is not None)
+    ready = tuple(gathered.ready)
     skipped: dict[str, str] = {}
     if config.incremental:
         states = [SourceState(r.resolution, r.lang, r.source.sha256) for r in ready if r.source]
@@ -256,16 +256,20 @@ def parse_source(source: SourceFile, data: bytes) -> SegmentedDocument:
 
 
 def parse_resolution(
-    files: Sequence[tuple[SourceFile, bytes]],
+    files: Sequence[tuple[SourceFile, bytes | CorpusError]],
 ) -> list[SegmentedDocument | Exception]:
     """Step 3, once per resolution: parse each of its language versions.
 
-    A language that fails gives its exception in its place instead of raising, so that
-    it does not sink the others. One step per resolution, not per file: a task costs the
-    orchestrator about as much as parsing a short document.
+    A language that fails, or whose file could not be read again (its error in place of
+    its bytes), gives its exception in its place instead of raising, so that it does not
+    sink the others. One step per resolution, not per file: a task costs the orchestrator
+    about as much as parsing a short document.
     """
     out: list[SegmentedDocument | Exception] = []
     for source, data in files:
+        if isinstance(data, CorpusError):
+            out.append(data)
+            continue
         try:
             out.append(parse_source(source, data))
         except Exception as exc:  # the pipeline decides what a failure means
@@ -389,7 +393,7 @@ def _build(config: RunConfig, steps: Steps, gathered: Gathered | None) -> RunRep
     missing = dict(gathered.missing)
     by_resolution: dict[str, list[LanguageResult]] = defaultdict(list)
     for r in plan.todo:
-        if r.source and r.data:
+        if r.ok:
             by_resolution[r.resolution].append(r)
     built = Built()
     kept: dict[str, str] = {}
@@ -519,10 +523,25 @@ Parsing = Pending[list[SegmentedDocument | Exception]]
 
 
 def _parse(steps: Steps, batch: Batch) -> Parsing:
-    """Start parsing a batch's language versions, one step per resolution."""
+    """Start parsing a batch's language versions, one step per resolution.
+
+    Their files are read here, on the flow's host (Dask workers get the bytes), and only
+    for this batch: the gather checked them and let the bytes go.
+    """
     return steps.submit(
-        parse_resolution, [([(r.source, r.data) for r in results],) for results in batch.values()]
+        parse_resolution, [([_file(r) for r in results],) for results in batch.values()]
     )
+
+
+def _file(result: LanguageResult) -> tuple[SourceFile, bytes | CorpusError]:
+    """A language version's source and its bytes, or why they could not be read again."""
+    source = result.source
+    if source is None:  # the batches hold ready results only
+        raise ValueError(f"{result.key}: no source to parse")
+    try:
+        return source, result.read()
+    except CorpusError as exc:
+        return source, exc
 
 
 def _align(

@@ -467,7 +467,7 @@ def test_gather_word_first_then_html_and_the_fallback(
     by = {r.key: r for r in got.results}
     # French: no Word file (404), so the HTML page, validated and parsed as udhr-html.
     fr = by["udhr:fr"]
-    assert fr.ok and fr.status == "downloaded" and fr.data == udhr("fr")
+    assert fr.ok and fr.status == "downloaded" and fr.read() == udhr("fr")
     assert fr.source is not None and fr.source.path == f"{base}/udhr/fr.html"
     assert fr.source.sha256 == hashlib.sha256(udhr("fr")).hexdigest()
     assert [r.status for r in fr.records] == [FetchStatus.MISSING, FetchStatus.DOWNLOADED]

@@ -67,7 +67,7 @@ def test_fetching_twice_downloads_each_file_once(
     second = fetch_sources(fetch_config(cfg, raw))
     assert {r.key: r.status for r in first.results} == {f"udhr:{x}": "downloaded" for x in LANGS}
     assert {r.key: r.status for r in second.results} == {f"udhr:{x}": "unchanged" for x in LANGS}
-    assert [r.data for r in second.results] == [udhr(x) for x in LANGS]  # from the store
+    assert [r.read() for r in second.results] == [udhr(x) for x in LANGS]  # from the store
     for lang in LANGS:
         assert srv.hits(f"/udhr/{lang}.html", 200) == 1
         assert srv.hits(f"/udhr/{lang}.html", 304) == 1
@@ -138,7 +138,7 @@ def test_each_failure_ends_as_described_and_nothing_stored_is_lost(
     assert str(by["zh"].records[0].error).startswith(
         f"{base}/udhr/zh.docx: truncated or damaged Word file (700 bytes): "
     )
-    assert by["es"].data == new_es and by["ru"].data == udhr("ru")
+    assert by["es"].read() == new_es and by["ru"].read() == udhr("ru")
     # Nothing previously stored is lost: every object and every logged line is still there,
     # and the new Spanish sits beside the old one.
     assert {sha: store.read(sha) for sha in kept} == kept

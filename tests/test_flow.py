@@ -21,7 +21,7 @@ from corpus.manifest import BUNDLED_SOURCES
 from flows.build_corpus import build_corpus
 from flows.cli import main
 from flows.config import RunConfig
-from flows.pipeline import RunReport, build
+from flows.pipeline import RunReport, build, gather_sources
 from warehouse.db import query
 
 MANIFEST = BUNDLED_SOURCES / "manifest.toml"
@@ -307,6 +307,33 @@ def test_a_broken_language_does_not_sink_the_others(
         """SELECT count(*) FROM parallel WHERE resolution = 'udhr' AND level = 'clause'
            AND n_langs = 6 AND ar IS NOT NULL""",
     ) == [(30,)]
+
+
+def test_a_file_changed_after_the_gather_is_not_parsed(
+    built: tuple[Path, RunReport], tmp_path: Path
+) -> None:
+    """The gather lets the bytes go and the batch reads them again: a file replaced
+    in between fails its language (the others load, its stored version stays)."""
+    db = tmp_path / "moved.duckdb"
+    shutil.copy(built[0], db)
+    mirror = tmp_path / "mirror"
+    shutil.copytree(BUNDLED_SOURCES, mirror)
+    config = RunConfig(
+        db=db, source=str(mirror / "manifest.toml"), resolutions=("udhr",), incremental=False
+    )
+    gathered = gather_sources(config)
+    arabic = mirror / "udhr" / "arb.html"
+    pinned = hashlib.sha256(arabic.read_bytes()).hexdigest()
+    arabic.write_bytes(arabic.read_bytes() + b"\n")
+    now = hashlib.sha256(arabic.read_bytes()).hexdigest()
+
+    report = build(config, gathered=gathered)
+    assert report.missing == {
+        "udhr:ar": f"udhr/arb.html: sha256 mismatch: manifest has {pinned[:12]}…, "
+        f"file has {now[:12]}…"
+    }
+    assert report.documents == 5
+    assert report.kept == {"udhr:ar": built[1].run_id}
 
 
 def test_cli_run_with_unreadable_sources_leaves_the_database(

@@ -82,7 +82,7 @@ def test_a_symlink_leaving_the_mirror_folder_is_refused(tmp_path: Path) -> None:
     manifest = write_mirror(mirror, "fr.txt", outside.read_bytes())
     (mirror / "fr.txt").symlink_to(outside)
     [result] = read_mirror(MirrorSource("m", manifest))
-    assert result.data is None
+    assert not result.ok and result.bytes_at is None
     assert result.reason == "fr.txt: a symbolic link leading outside the folder; refused"
 
 
@@ -92,7 +92,7 @@ def test_a_symlink_inside_the_mirror_folder_is_read(tmp_path: Path) -> None:
     (mirror / "real.txt").write_bytes(FR_TEXT.read_bytes())
     (mirror / "fr.txt").symlink_to(mirror / "real.txt")
     [result] = read_mirror(MirrorSource("m", manifest))
-    assert result.data == FR_TEXT.read_bytes()
+    assert result.read() == FR_TEXT.read_bytes()
 
 
 def test_size_limit_is_configurable(tmp_path: Path) -> None:
@@ -106,7 +106,7 @@ def test_size_limit_is_configurable(tmp_path: Path) -> None:
         "(raise [fetch] max_text_bytes in a sources config to read it)"
     )
     [read] = read_mirror(MirrorSource("m", manifest), policy=FetchPolicy())
-    assert read.data == data
+    assert read.read() == data
 
 
 # --- export targets --------------------------------------------------------------------------

@@ -4,8 +4,10 @@ For an HTTP source, each language's candidate URLs are tried in order (Word firs
 a conditional request when the store holds an earlier copy, validation of whatever
 arrives, the bytes into the raw store, one :class:`FetchRecord` per URL tried. For a
 mirror, the file is read and checked against its manifest's sha256. Either way the
-result per language is a :class:`LanguageResult`: a source file with its bytes ready
-to parse, or the reason there is none. One language's failure never stops the others.
+result per language is a :class:`LanguageResult`: a source file and where its checked
+bytes are (read again when its batch is parsed, so that a run holds a batch of files and
+not the corpus: ITU's Word files are 0.5-2.5 MB a language), or the reason there is none.
+One language's failure never stops the others.
 """
 
 from __future__ import annotations
@@ -42,6 +44,45 @@ READ: Final[str] = "read"
 
 
 @dataclass(frozen=True, slots=True)
+class LocalBytes:
+    """A file of a mirror or folder: read and checked again (inside the folder, size, sha256)."""
+
+    source: SourceFile
+    root: Path
+    policy: FetchPolicy
+
+    def read(self) -> bytes:
+        """The file's bytes.
+
+        Raises:
+            InputError: it is gone, outside the folder, too large, or no longer the one
+                gathered (another sha256).
+        """
+        return read_source_bytes(
+            self.source,
+            self.root,
+            max_bytes=self.policy.max_bytes,
+            max_text_bytes=self.policy.max_text_bytes,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class StoredBytes:
+    """A fetched file, in the raw store under its sha256."""
+
+    store: Path
+    sha256: str
+
+    def read(self) -> bytes:
+        """The file's bytes, checked against their sha256.
+
+        Raises:
+            InputError: not in the raw store, or damaged.
+        """
+        return RawStore(self.store).read(self.sha256)
+
+
+@dataclass(frozen=True, slots=True)
 class LanguageResult:
     """One language version of one document: ready to parse, or missing with the reason.
 
@@ -54,7 +95,8 @@ class LanguageResult:
     origin: str
     status: str
     source: SourceFile | None = None
-    data: bytes | None = None
+    #: Where the source's bytes are, checked when gathered (None: nothing to parse).
+    bytes_at: LocalBytes | StoredBytes | None = None
     reason: str | None = None
     records: tuple[FetchRecord, ...] = field(default=())
 
@@ -66,7 +108,18 @@ class LanguageResult:
     @property
     def ok(self) -> bool:
         """Whether there is a file to parse."""
-        return self.source is not None and self.data is not None
+        return self.source is not None and self.bytes_at is not None
+
+    def read(self) -> bytes:
+        """The bytes to parse, read again and checked again.
+
+        Raises:
+            InputError: the file changed or went away since it was gathered.
+            ValueError: there is no file (see :attr:`ok`).
+        """
+        if self.bytes_at is None:
+            raise ValueError(f"{self.key}: no file to read ({self.reason or self.status})")
+        return self.bytes_at.read()
 
 
 def parser_format(name: str) -> SourceFormat | None:
@@ -109,13 +162,12 @@ def _read_local(source: SourceFile, root: Path, origin: str, policy: FetchPolicy
     Its path must stay inside ``root`` (symbolic links resolved) and its size within the
     policy's limits.
     """
+    at = LocalBytes(source, root, policy)
     try:
-        data = read_source_bytes(
-            source, root, max_bytes=policy.max_bytes, max_text_bytes=policy.max_text_bytes
-        )
+        at.read()
     except CorpusError as exc:
         return LanguageResult(source.resolution, source.lang, origin, "missing", reason=str(exc))
-    return LanguageResult(source.resolution, source.lang, origin, READ, source, data)
+    return LanguageResult(source.resolution, source.lang, origin, READ, source, at)
 
 
 def read_folder(
@@ -344,7 +396,7 @@ class HttpAcquirer:
             origin=plan.source.name,
             status=record.status.value,
             source=source,
-            data=data,
+            bytes_at=StoredBytes(self.store.root, sha),
             records=records,
         )
 
