@@ -14,7 +14,7 @@ import importlib
 import importlib.util
 import sys
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
@@ -292,9 +292,11 @@ def short_window_texts(items: Sequence[str], short: Sequence[bool]) -> dict[int,
 
 
 def embed_short_windows(
-    windows: Windows, items: Sequence[str], short: Sequence[bool], cache: EmbeddingCache
+    windows: Windows, texts: Mapping[int, str], cache: EmbeddingCache
 ) -> Windows:
     """Embed the joined text of each two-item window holding a short item (a heading, a label).
+
+    ``texts`` are those windows' texts by their last item (:func:`short_window_texts`).
 
     In a summed window (:func:`mean_windows`) a short item weighs little, so
     ``Question of Cyprus`` glued to the paragraph after it scores about as well
@@ -305,7 +307,6 @@ def embed_short_windows(
     embedded windows against 74 with summed ones. Only these windows are embedded
     (about a quarter as many strings again as items on UN text), the rest stay sums.
     """
-    texts = short_window_texts(items, short)
     if not texts or windows.vecs.shape[0] < 2:
         return windows
     found = cache.get(list(texts.values()))

@@ -327,13 +327,11 @@ class SixWayAligner:
         windows = {lang: make(list(seqs[lang]), self.cache, overlaps) for lang in order}
         short = {lang: [is_short(t, lang) for t in seqs[lang]] for lang in order}
         if self.windows == "mean":
+            texts = {lang: short_window_texts(seqs[lang], short[lang]) for lang in order}
             # All languages' windows in one call, so that they are encoded side by side.
-            self.cache.warm(
-                [t for lang in order for t in short_window_texts(seqs[lang], short[lang]).values()]
-            )
+            self.cache.warm([t for lang in order for t in texts[lang].values()])
             windows = {
-                lang: embed_short_windows(windows[lang], seqs[lang], short[lang], self.cache)
-                for lang in order
+                lang: embed_short_windows(windows[lang], texts[lang], self.cache) for lang in order
             }
         if self.anchors is None:
             return align_profile(windows, order, self.params, rounds=self.rounds)
