@@ -227,7 +227,7 @@ def changes(db: Path, since: str | None = None, level: str | None = None) -> lis
         db,
         """SELECT run_id, change, resolution, level, key, lang, label, old_text, new_text,
                   segment_id, changed_langs, unchanged_langs
-           FROM level_changes WHERE list_contains(?, run_id) AND (? IS NULL OR level = ?)""",
+           FROM level_changes WHERE run_id IN (SELECT unnest(?)) AND (? IS NULL OR level = ?)""",
         [wanted, level, level],
     )
     return [

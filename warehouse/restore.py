@@ -62,13 +62,13 @@ def stored_documents(
         documents = con.execute(
             """SELECT doc_id, resolution, lang, format, source_path, sha256, version,
                       provenance, licence, title, run_id
-               FROM documents WHERE list_contains(?, doc_id)""",
+               FROM documents WHERE doc_id IN (SELECT unnest(?))""",
             [doc_ids],
         ).fetchall()
         segments = con.execute(
             """SELECT doc_id, segment_id, resolution, lang, level, key, position, text, norm,
                       start_char, end_char, parent_id, label, meta, text_before, change
-               FROM segments WHERE list_contains(?, doc_id)""",
+               FROM segments WHERE doc_id IN (SELECT unnest(?))""",
             [doc_ids],
         ).fetchall()
     by_doc: dict[str, list[Segment]] = {}

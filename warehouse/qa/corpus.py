@@ -71,7 +71,7 @@ def refresh_texts(
     con: duckdb.DuckDBPyConnection, resolutions: Sequence[str], groups: Sequence[QAGroup]
 ) -> None:
     """Replace the ``qa_texts`` rows of ``resolutions`` with those of their ``groups``."""
-    con.execute("DELETE FROM qa_texts WHERE list_contains(?, resolution)", [list(resolutions)])
+    con.execute("DELETE FROM qa_texts WHERE resolution IN (SELECT unnest(?))", [list(resolutions)])
     frame = text_rows(groups)
     if frame.height:
         con.register("_qa_texts", frame)

@@ -87,10 +87,10 @@ def _where(
     parts: list[str] = ["TRUE"]
     params: list[object] = []
     if resolutions is not None:
-        parts.append(f"list_contains(?, {column}resolution)")
+        parts.append(f"{column}resolution IN (SELECT unnest(?))")
         params.append(sorted(resolutions))
     if levels is not None:
-        parts.append(f"list_contains(?, {column}level)")
+        parts.append(f"{column}level IN (SELECT unnest(?))")
         params.append(sorted(levels))
     return " AND ".join(parts), params
 
@@ -390,7 +390,7 @@ def _store_findings(
         if previous is not None and carried and rebuilt is not None:
             carry = """UNION ALL BY NAME
                 SELECT * EXCLUDE (run_id, finding_no), finding_no AS seq FROM qa_findings
-                WHERE run_id = ? AND list_contains(?, check_name)
+                WHERE run_id = ? AND check_name IN (SELECT unnest(?))
                   AND NOT list_contains(?, coalesce(resolution, ''))"""
             params = [previous, list(carried), list(rebuilt)]
         wide = [n for n, c in CHECKS.items() if c.scope == "corpus"]
@@ -418,7 +418,7 @@ def _forget_terms(con: duckdb.DuckDBPyConnection, rebuilt: Sequence[str] | None)
         if rebuilt is None:
             con.execute(f"DELETE FROM {table}")
         else:
-            con.execute(f"DELETE FROM {table} WHERE list_contains(?, resolution)", [rebuilt])
+            con.execute(f"DELETE FROM {table} WHERE resolution IN (SELECT unnest(?))", [rebuilt])
 
 
 def _lacking(con: duckdb.DuckDBPyConnection, table: str, level: str) -> list[str]:
