@@ -9,10 +9,12 @@ for the Makefile's ``env`` (``make serve`` starts a Prefect server that does not
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import functools
+import gc
 import os
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from types import MappingProxyType
 from typing import Final
 
@@ -49,12 +51,33 @@ def bound_malloc_arenas() -> bool:
     return bool(libc.mallopt(_M_ARENA_MAX, MALLOC_ARENAS))
 
 
-def release_free_memory() -> None:
-    """Hand the allocator's free pages back to the system (glibc's ``malloc_trim``).
+@contextlib.contextmanager
+def frozen_heap() -> Iterator[None]:
+    """Leave the objects alive on entry out of the cyclic garbage collector's scans.
 
-    A run frees a batch's documents, vectors and rows after loading them; without a trim
-    glibc keeps the pages for later, and the next batch's allocations land elsewhere.
+    A run collects its cycles after every batch (:func:`release_free_memory`); a full
+    collection over everything Prefect and the libraries imported took 0.2 s, over what
+    the run made since it starts about 30 ms. The objects are handed back on exit.
     """
+    gc.collect()  # garbage left before the run is not frozen with the rest
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
+
+
+def release_free_memory() -> None:
+    """Free what only cycles hold, then hand the allocator's free pages back to the system.
+
+    Finished Prefect tasks leave reference cycles that reach their arguments and results:
+    a batch's segments, blocks and groups stayed alive until Python's next full
+    collection, which a run rarely reached (its low point of RSS rose by about 40 MB over
+    20 documents; the plain pipeline, without Prefect, leaves 10-20 objects in cycles a
+    batch). Then glibc's ``malloc_trim``: without it glibc keeps the freed pages for
+    later, and the next batch's allocations land elsewhere.
+    """
+    gc.collect()
     libc = _glibc()
     if libc is not None:
         libc.malloc_trim(0)

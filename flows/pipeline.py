@@ -35,6 +35,7 @@ from alignment.bertalign_core import BertalignParams
 from alignment.encoders import EmbeddingCache, SentenceEncoder, load_encoder
 from alignment.model import PIVOT_ORDER, Group
 from alignment.sixway import SixWayAligner, embed_segments
+from corpus.environment import frozen_heap
 from corpus.errors import CorpusError
 from corpus.fetch.acquire import FetchOne, Gathered, LanguageResult, gather
 from corpus.fetch.http import FetchPolicy
@@ -371,7 +372,7 @@ def build(
         CorpusError: the source cannot be read at all, or the load fails (the database
             is then left as it was).
     """
-    with run_lock(config.db, wait=config.wait):
+    with run_lock(config.db, wait=config.wait), frozen_heap():
         return _build(config, steps or InProcess(), gathered)
 
 

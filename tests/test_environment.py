@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import platform
+import weakref
 
 import pytest
 
-from corpus.environment import OFFLINE, bound_malloc_arenas, stay_offline
+from corpus.environment import (
+    OFFLINE,
+    bound_malloc_arenas,
+    frozen_heap,
+    release_free_memory,
+    stay_offline,
+)
 
 
 def test_offline_variables_are_set_unless_given(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -24,3 +32,35 @@ def test_malloc_arenas_are_capped_on_glibc(monkeypatch: pytest.MonkeyPatch) -> N
     assert bound_malloc_arenas()
     monkeypatch.setenv("MALLOC_ARENA_MAX", "4")
     assert not bound_malloc_arenas()  # glibc read the environment's value at start
+
+
+class _Node:
+    """Something a finished task's cycle holds (its engine holds its arguments and result)."""
+
+    def __init__(self) -> None:
+        self.me = self
+
+
+def test_a_batch_held_only_by_cycles_is_freed_after_its_load() -> None:
+    was_enabled = gc.isenabled()
+    gc.disable()  # no automatic collection: only the one of release_free_memory
+    try:
+        with frozen_heap():
+            held = _Node()
+            ref = weakref.ref(held)
+            del held
+            assert ref() is not None  # refcounting alone cannot free a cycle
+            release_free_memory()
+            assert ref() is None
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def test_the_heap_is_frozen_for_the_run_and_handed_back() -> None:
+    before = gc.get_freeze_count()
+    alive = _Node()
+    with frozen_heap():
+        assert gc.get_freeze_count() > before  # ``alive`` among them: not scanned again
+    assert gc.get_freeze_count() == before
+    assert alive.me is alive
