@@ -37,7 +37,7 @@ from corpus.model import (
     SourceFormat,
 )
 from warehouse import load as load_module
-from warehouse.db import SCHEMA_VERSION, connect, init_schema, query
+from warehouse.db import SCHEMA_VERSION, WRITER_ROW_GROUP, connect, init_schema, query
 from warehouse.load import LoadStats, load_run
 from warehouse.runs import RunRecord, RunSignature, RunSummary
 from warehouse.summary import corpus_summary, format_summary
@@ -678,3 +678,29 @@ def test_summary_of_empty_database(tmp_path: Path) -> None:
     summary = corpus_summary(path)
     assert (summary.documents, summary.last_run) == ({}, None)
     assert format_summary(summary) == "the database is empty"
+
+
+def test_writers_append_in_small_row_groups(tmp_path: Path) -> None:
+    """A checkpoint rewrites a table's last row group whole: it must stay small."""
+    con = connect(tmp_path / "c.duckdb")
+    con.execute("CREATE TABLE t (i INTEGER)")
+    con.execute(f"INSERT INTO t SELECT range FROM range({3 * WRITER_ROW_GROUP})")
+    con.execute("CHECKPOINT")
+    sizes = con.execute(
+        "SELECT max(count) FROM pragma_storage_info('t') GROUP BY row_group_id"
+    ).fetchall()
+    con.close()
+    assert len(sizes) == 3  # DuckDB's default (122,880 rows) would make one
+    assert all(n <= WRITER_ROW_GROUP for (n,) in sizes)
+
+
+def test_a_file_open_for_writing_in_this_process_is_in_use(tmp_path: Path) -> None:
+    path = tmp_path / "c.duckdb"
+    writer = connect(path)
+    try:
+        for read_only in (False, True):
+            with pytest.raises(DatabaseError, match="in use by another connection"):
+                connect(path, read_only=read_only)
+    finally:
+        writer.close()
+    connect(path, read_only=True).close()  # free again once the writer is closed
