@@ -110,8 +110,7 @@ def refresh_search(con: duckdb.DuckDBPyConnection, doc_ids: Sequence[str] | None
         con.execute("DELETE FROM search_terms")
         rows = con.execute("SELECT segment_id, doc_id, lang, norm FROM segments").fetchall()
     else:
-        # ``IN (SELECT unnest(?))`` and not ``list_contains``: DuckDB skips the row groups
-        # whose doc_id range misses the list, instead of reading every posting of the corpus.
+        # ``IN``, not ``list_contains``: see ``warehouse.load._DELETES``.
         ids = [list(doc_ids)]
         con.execute("DELETE FROM segment_search WHERE doc_id IN (SELECT unnest(?))", ids)
         con.execute("DELETE FROM search_terms WHERE doc_id IN (SELECT unnest(?))", ids)
