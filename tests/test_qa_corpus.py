@@ -12,6 +12,7 @@ import shutil
 from collections.abc import Collection
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from warehouse.db import connect
@@ -57,3 +58,39 @@ def test_a_database_from_before_gets_its_texts_back(qa_corpus_db: Path, tmp_path
         assert con.sql("SELECT * FROM qa_texts ORDER BY ALL").fetchall() == before
     finally:
         con.close()
+
+
+def test_checks_reopening_the_connection_store_what_one_connection_stores(
+    qa_corpus_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A run's QA reopens its connection every few batches (DuckDB frees memory only then).
+
+    One resolution a batch and a reopening after each: the findings and texts stored are
+    those of a QA on one connection.
+    """
+    import warehouse.qa.run as qa_run
+    from warehouse.publish import Stage
+
+    monkeypatch.setattr(qa_run, "QA_BATCH", 1)
+    monkeypatch.setattr(qa_run, "QA_REOPEN", 1)
+    tables = "SELECT * FROM {} ORDER BY ALL"
+    stored: dict[bool, list[list[tuple[object, ...]]]] = {}
+    for reopening in (False, True):
+        copy = tmp_path / f"copy-{reopening}.duckdb"
+        shutil.copyfile(qa_corpus_db, copy)
+        stage = Stage(qa_corpus_db, copy)
+        opened: list[int] = []
+
+        def reopen(stage: Stage = stage, opened: list[int] = opened) -> duckdb.DuckDBPyConnection:
+            opened.append(1)
+            return stage.reopen()
+
+        run_id = stage.con.sql("SELECT max(run_id) FROM runs").fetchone()[0]  # type: ignore[index]
+        qa_into(stage.con, run_id, None, reopen=reopen if reopening else None)
+        stored[reopening] = [
+            stage.con.sql(tables.format(t)).fetchall() for t in ("qa_findings", "qa_texts")
+        ]
+        stage.con.close()
+        assert len(opened) == (1 if reopening else 0)  # two resolutions: one reopening
+    assert stored[True] == stored[False]
+    assert stored[True][0] and stored[True][1]

@@ -361,8 +361,13 @@ class Loader:
         self.resolutions |= set(rows.resolutions)
         for table in self.counts:
             self.counts[table] += rows.frames[table].height
-        self.stage.reopen()  # what DuckDB kept of this batch goes with the connection
+        self._reopen()
+
+    def _reopen(self) -> duckdb.DuckDBPyConnection:
+        """A new connection to the copy: what DuckDB kept of the last one goes with it."""
+        con = self.stage.reopen()
         release_free_memory()
+        return con
 
     @property
     def con(self) -> duckdb.DuckDBPyConnection:
@@ -403,7 +408,14 @@ class Loader:
             changes = run_changes(self.con, run.run_id)
         findings = None
         if qa:
-            findings = qa_into(self.con, run.run_id, resolutions, changes=changes, mine=mine_terms)
+            findings = qa_into(
+                self.con,
+                run.run_id,
+                resolutions,
+                changes=changes,
+                mine=mine_terms,
+                reopen=self._reopen,
+            )
         return LoadStats(
             resolutions=resolutions,
             documents=self.counts["documents"],

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter, defaultdict
-from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import fields
 from pathlib import Path
 from typing import Any, Final
@@ -54,6 +54,10 @@ TERM_LEVEL: Final = "sentence"
 
 #: Resolutions whose groups the checks of scope ``resolution`` hold in memory at once.
 QA_BATCH: Final = 2
+#: Batches between two reopenings of the connection when the caller can reopen it: DuckDB
+#: keeps what a connection read (about 3 MB a UN resolution) until it is closed, so the
+#: end of a run that checks 40 resolutions held 65 MB more than one that checks a few.
+QA_REOPEN: Final = 4
 
 #: A database file, or a connection already open on one (a staged copy, say).
 Source = Path | str | duckdb.DuckDBPyConnection
@@ -264,6 +268,7 @@ def qa_into(
     checks: Iterable[str] = ALL,
     changes: Mapping[str, SegmentChange] | None = None,
     mine: bool = False,
+    reopen: Callable[[], duckdb.DuckDBPyConnection] | None = None,
 ) -> int:
     """Check the warehouse open on ``con`` and store the findings of ``run_id``; return them.
 
@@ -277,6 +282,9 @@ def qa_into(
             passes what its load reported); ``None`` reads it from the history.
         mine: Also mine ``term_candidates`` over the whole corpus, under ``run_id``
             (first extracting the candidate terms of the resolutions that lack them).
+        reopen: Closes ``con`` and returns a new connection to the same file (see
+            :meth:`warehouse.publish.Stage.reopen`), called every :data:`QA_REOPEN`
+            batches outside any transaction, so memory stays that of a few batches.
 
     Raises:
         ValueError: a check name is not in the registry.
@@ -299,11 +307,15 @@ def qa_into(
     # the texts the corpus-wide checks compare (see warehouse.qa.corpus) are kept for
     # each, from the groups the checks read.
     levels = None if local else {TEXTS_LEVEL}
+    read_since = 0  # batches read since the connection was opened
     for batch in _batches(todo):
+        if reopen is not None and read_since == QA_REOPEN:
+            con, read_since = reopen(), 0
         batch_groups = read_groups(con, batch, levels, changes)
         if local:
             findings += run_checks(batch_groups, local)
         refresh_texts(con, batch, batch_groups)
+        read_since += 1
     # Resolutions without texts (loaded by a version before qa_texts) get them now.
     for batch in _batches(sorted(set(_lacking(con, "qa_texts", TEXTS_LEVEL)) - set(todo))):
         refresh_texts(con, batch, read_groups(con, batch, {TEXTS_LEVEL}))
@@ -311,6 +323,8 @@ def qa_into(
     # rebuilt since the last mining (dropped above) or never mined.
     for batch in _batches(_lacking(con, "term_groups", TERM_LEVEL) if mine else []):
         _store_terms(con, read_groups(con, batch, {TERM_LEVEL}))
+    if reopen is not None and read_since > 1:  # the corpus-wide checks start afresh too
+        con = reopen()
     if wide:
 
         def read(ids: Collection[str]) -> list[QAGroup]:
