@@ -340,6 +340,30 @@ def test_parallel_joins_several_segments_of_a_language_in_order(tmp_path: Path) 
     assert rows == [(" ".join(UDHR_ARTICLE_1["en"]), "".join(UDHR_ARTICLE_1["zh"]))]
 
 
+def _scans(plan: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    """Every node of a DuckDB JSON plan (``EXPLAIN (FORMAT json)``)."""
+    yield plan
+    for child in plan.get("children", []):
+        yield from _scans(child)
+
+
+def test_a_filter_on_the_resolution_reaches_the_segments_of_parallel(db: Path) -> None:
+    """A review page reads one resolution: the segments of the others are not read."""
+    with contextlib.closing(connect(db, read_only=True)) as con:
+        [(_, plan)] = con.sql(
+            "EXPLAIN (FORMAT json) SELECT * FROM parallel WHERE resolution = 'udhr'"
+        ).fetchall()
+    segment_scans = [
+        node
+        for root in json.loads(plan)
+        for node in _scans(root)
+        if str(node.get("extra_info", {}).get("Table", "")).endswith(".segments")
+    ]
+    assert segment_scans
+    for scan in segment_scans:
+        assert "resolution='udhr'" in json.dumps(scan["extra_info"].get("Filters", ""))
+
+
 # --- loading -------------------------------------------------------------------------------
 
 

@@ -1,0 +1,2 @@
+-- Migration 11: no table changes. The parallel view (views.sql) joins a group's segments
+-- on its resolution as well, so that a filter on the resolution reaches them.
