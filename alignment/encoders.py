@@ -15,7 +15,7 @@ import hashlib
 import inspect
 import os
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -24,6 +24,7 @@ from typing import Any, Protocol
 import numpy as np
 from numpy.typing import NDArray
 
+from alignment.compose import UseForward
 from alignment.store import EmbeddingStore
 from alignment.tokenizer import FastUseTokenizer
 from corpus.environment import stay_offline
@@ -91,6 +92,9 @@ class UseEncoder:
         self._slots = threading.BoundedSemaphore(max(1, CORES // threads))
         self._loading = threading.Lock()
         self._loaded = False
+        #: Our copy of the forward pass (see :mod:`alignment.compose`), once it has
+        #: been found to give the package's vectors; ``None`` before or otherwise.
+        self.forward: UseForward | None = None
 
     @property
     def name(self) -> str:
@@ -111,13 +115,53 @@ class UseEncoder:
         """
         if not texts:
             return np.zeros((0, 512), dtype=np.float32)
-        with self._loading:  # the weights load once, before calls run side by side
+        forward = self._load()
+        with self._slots:
+            out: Any = (forward.encode if forward else self._use.encode)(list(texts))
+        return _l2_normalise(np.asarray(out, dtype=np.float32))
+
+    def encode_joined(self, pairs: Sequence[tuple[str, str]]) -> Vectors:
+        """Embed ``first + " " + second`` for each pair, as :meth:`encode` would embed it.
+
+        Each joined text is composed from what embedding its two texts computed (see
+        :mod:`alignment.compose`; a fifth to a tenth of the work) when both were
+        embedded lately, and embedded whole otherwise.
+        """
+        if not pairs:
+            return np.zeros((0, 512), dtype=np.float32)
+        forward = self._load()
+        if forward is None:
+            return self.encode([f"{a} {b}" for a, b in pairs])
+        with self._slots:
+            out = forward.encode_joined(pairs)
+        return _l2_normalise(out)
+
+    def _load(self) -> UseForward | None:
+        """Load the weights once, before calls run side by side; check our forward pass."""
+        with self._loading:
             if not self._loaded:
                 self._use.encode(["."])
+                backend = getattr(self._use, "_model", None)
+                tokenizer = getattr(self._use, "_tokenizer", None)
+                if backend is not None and tokenizer is not None:
+                    forward = UseForward(backend, _ids_of(tokenizer))
+                    try:
+                        usable = forward.check(self._use.encode)
+                    except (AttributeError, IndexError, TypeError, ValueError):
+                        usable = False  # the package changed shape: it embeds alone
+                    self.forward = forward if usable else None
                 self._loaded = True
-        with self._slots:
-            out: Any = self._use.encode(list(texts))
-        return _l2_normalise(np.asarray(out, dtype=np.float32))
+        return self.forward
+
+
+def _ids_of(tokenizer: Any) -> Callable[[str], list[int]]:
+    """The token ids the package's model reads for a text (start and end marks included)."""
+
+    def ids(text: str) -> list[int]:
+        out: list[int] = tokenizer.encode(text, out_type=int, add_bos=True, add_eos=True)
+        return out
+
+    return ids
 
 
 def _fast_tokenizer(use: Any) -> str:
@@ -317,17 +361,45 @@ class EmbeddingCache:
 
     def warm(self, texts: Sequence[str]) -> None:
         """Make sure every text has a vector: from memory, the store, or the encoder in batches."""
+        self._embed(self._missing(texts), self.encoder.encode)
+
+    def warm_joined(self, windows: Mapping[str, tuple[str, str]]) -> None:
+        """:meth:`warm` for texts that join two others with a space: ``text -> (first, second)``.
+
+        An encoder that composes such texts from what embedding their two parts computed
+        (``encode_joined``, see :mod:`alignment.compose`) is given the parts; a text
+        that is not exactly the join of its two (cut at a length limit, say) is
+        embedded whole, as by any other encoder.
+        """
+        joined: Callable[[Sequence[tuple[str, str]]], Vectors] | None = getattr(
+            self.encoder, "encode_joined", None
+        )
+        exact = {
+            text: parts
+            for text, parts in windows.items()
+            if joined is not None and text == f"{parts[0]} {parts[1]}"
+        }
+        self.warm([text for text in windows if text not in exact])
+        if joined is not None:
+            self._embed(self._missing(list(exact)), lambda part: joined([exact[t] for t in part]))
+
+    def _missing(self, texts: Sequence[str]) -> list[str]:
+        """The distinct ``texts`` without a vector once those in the store are read."""
         new = list(dict.fromkeys(t for t in texts if t not in self._vectors))
-        if not new:
-            return
-        if self.store is not None:
+        if new and self.store is not None:
             found = self.store.get(new)
             self._vectors.update(found)
             self.loaded += len(found)
             new = [t for t in new if t not in found]
+        return new
+
+    def _embed(self, new: Sequence[str], encode: Callable[[Sequence[str]], Vectors]) -> None:
+        """Embed ``new`` with ``encode``, in parts side by side, keeping and storing them."""
+        if not new:
+            return
         parts = encode_parts(new)
         done = 0
-        for part, vecs in zip(parts, _side_by_side(self.encoder.encode, parts), strict=True):
+        for part, vecs in zip(parts, _side_by_side(encode, parts), strict=True):
             fresh = dict(zip(part, vecs, strict=True))
             self._vectors.update(fresh)
             self.encoded += len(part)
