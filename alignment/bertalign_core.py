@@ -291,6 +291,18 @@ def short_window_texts(items: Sequence[str], short: Sequence[bool]) -> dict[int,
     }
 
 
+def short_window_parts(
+    items: Sequence[str], texts: Mapping[int, str]
+) -> dict[str, tuple[str, str]]:
+    """The two items each two-item window text joins, as embedded alone, by that text.
+
+    ``texts`` are the windows' texts by their last item (:func:`short_window_texts`);
+    :meth:`~alignment.encoders.EmbeddingCache.warm_joined` composes their embeddings
+    from the items' own where it can.
+    """
+    return {text: (join_items([items[i - 1]]), join_items([items[i]])) for i, text in texts.items()}
+
+
 def embed_short_windows(
     windows: Windows, texts: Mapping[int, str], cache: EmbeddingCache
 ) -> Windows:

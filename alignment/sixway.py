@@ -26,6 +26,7 @@ from alignment.bertalign_core import (
     embed_windows,
     join_items,
     mean_windows,
+    short_window_parts,
     short_window_texts,
 )
 from alignment.encoders import EmbeddingCache
@@ -328,8 +329,15 @@ class SixWayAligner:
         short = {lang: [is_short(t, lang) for t in seqs[lang]] for lang in order}
         if self.windows == "mean":
             texts = {lang: short_window_texts(seqs[lang], short[lang]) for lang in order}
-            # All languages' windows in one call, so that they are encoded side by side.
-            self.cache.warm([t for lang in order for t in texts[lang].values()])
+            # All languages' windows in one call, so that they are encoded side by side,
+            # each composed from its two items' embeddings where the encoder can.
+            self.cache.warm_joined(
+                {
+                    text: parts
+                    for lang in order
+                    for text, parts in short_window_parts(seqs[lang], texts[lang]).items()
+                }
+            )
             windows = {
                 lang: embed_short_windows(windows[lang], texts[lang], self.cache) for lang in order
             }
