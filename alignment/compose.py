@@ -25,7 +25,6 @@ used (the package embeds everything then, as before).
 
 from __future__ import annotations
 
-import contextlib
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
@@ -199,17 +198,9 @@ class UseForward:
 
     # --- embedding -------------------------------------------------------------------------
 
-    def _blas(self) -> contextlib.AbstractContextManager[Any]:
-        """The package's limit on BLAS threads, around each of its calls (one by default)."""
-        limit = getattr(self._w, "_threadpool", None)
-        if limit is None:
-            return contextlib.nullcontext()
-        return limit(limits=self._w.threads, user_api="blas")  # type: ignore[no-any-return]
-
     def encode(self, texts: Sequence[str]) -> Vectors:
         """Embed ``texts`` as the package does, keeping each one's :class:`Ends`."""
-        with self._blas():
-            return self._encode(texts, keep=True)
+        return self._encode(texts, keep=True)
 
     def _encode(self, texts: Sequence[str], keep: bool) -> Vectors:
         out = np.empty((len(texts), self._w.cnn_W.shape[1]), dtype=np.float32)
@@ -267,8 +258,7 @@ class UseForward:
                 whole.append(i)
             else:
                 composed.append((i, a, b, ids))
-        with self._blas():
-            self._encode_joined(pairs, whole, composed, out)
+        self._encode_joined(pairs, whole, composed, out)
         with self._lock:
             self.composed += len(composed)
             self.whole += len(whole)

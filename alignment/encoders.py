@@ -142,6 +142,7 @@ class UseEncoder:
             if not self._loaded:
                 self._use.encode(["."])
                 backend = getattr(self._use, "_model", None)
+                _limit_blas(backend)
                 tokenizer = getattr(self._use, "_tokenizer", None)
                 if backend is not None and tokenizer is not None:
                     forward = UseForward(backend, _ids_of(tokenizer))
@@ -152,6 +153,21 @@ class UseEncoder:
                     self.forward = forward if usable else None
                 self._loaded = True
         return self.forward
+
+
+def _limit_blas(backend: Any) -> None:
+    """Give the whole process the BLAS threads of one encoder call, once, before any call.
+
+    The package limits BLAS threads around each call and restores what it found on
+    leaving; two calls side by side then restore each other's limit, so one call's
+    last matrix products could run on two threads, which changes their last bits:
+    the first run in a process embedded 24 of the UDHR's texts differently from the
+    next (confidences 1e-7 apart). With the limit set first, every call finds and
+    restores the same one.
+    """
+    limit = getattr(backend, "_threadpool", None)
+    if limit is not None:
+        limit(limits=backend.threads, user_api="blas")
 
 
 def _ids_of(tokenizer: Any) -> Callable[[str], list[int]]:

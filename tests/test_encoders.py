@@ -225,3 +225,17 @@ def test_workers_opening_a_store_together_all_get_it(tmp_path: Path, found: str)
         store = EmbeddingStore(folder, "usem3@test")
         assert len(store) == (1 if found == "nothing" else 2)
         store.close()
+
+
+def test_the_bundled_encoder_gives_the_process_one_blas_thread_per_call() -> None:
+    """Set once, not around each call: calls side by side restored each other's limit.
+
+    The first build in a process then embedded some texts on two BLAS threads, and 24
+    of the UDHR's vectors (so some confidences) differed from the next build's.
+    """
+    from threadpoolctl import threadpool_info  # type: ignore[import-untyped]
+
+    encoder = encoders.UseEncoder()
+    encoder.encode(["Article 1"])
+    blas = [pool["num_threads"] for pool in threadpool_info() if pool["user_api"] == "blas"]
+    assert blas and set(blas) == {1}
