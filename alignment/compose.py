@@ -200,9 +200,6 @@ class UseForward:
 
     def encode(self, texts: Sequence[str], ends: dict[str, Ends] | None = None) -> Vectors:
         """Embed ``texts`` as the package does, adding each one's :class:`Ends` to ``ends``."""
-        return self._encode(texts, ends)
-
-    def _encode(self, texts: Sequence[str], ends: dict[str, Ends] | None) -> Vectors:
         out = np.empty((len(texts), self._w.cnn_W.shape[1]), dtype=np.float32)
         seqs = [self._tokenize(t) for t in texts]
         for first, last in _batches(seqs):
@@ -248,24 +245,14 @@ class UseForward:
                 whole.append(i)
             else:
                 composed.append((i, a, b, ids))
-        self._encode_joined(pairs, whole, composed, out)
+        if whole:
+            out[whole] = self.encode([f"{pairs[i][0]} {pairs[i][1]}" for i in whole])
+        if composed:
+            out[[c[0] for c in composed]] = self._compose(composed)
         with self._lock:
             self.composed += len(composed)
             self.whole += len(whole)
         return out
-
-    def _encode_joined(
-        self,
-        pairs: Sequence[tuple[str, str]],
-        whole: list[int],
-        composed: list[tuple[int, Ends, Ends, list[int]]],
-        out: Vectors,
-    ) -> None:
-        """Fill ``out``'s rows: ``whole`` pairs embedded whole, ``composed`` ones composed."""
-        if whole:
-            out[whole] = self._encode([f"{pairs[i][0]} {pairs[i][1]}" for i in whole], None)
-        if composed:
-            out[[c[0] for c in composed]] = self._compose(composed)
 
     def _compose(self, todo: Sequence[tuple[int, Ends, Ends, list[int]]]) -> Vectors:
         """Vectors of joined texts from their parts' :class:`Ends` and their junctions."""

@@ -11,6 +11,7 @@ again across runs.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import inspect
 import os
@@ -152,7 +153,10 @@ class UseEncoder:
                 _limit_blas(backend)
                 tokenizer = getattr(self._use, "_tokenizer", None)
                 if backend is not None and tokenizer is not None:
-                    forward = UseForward(backend, _ids_of(tokenizer))
+                    ids = functools.partial(
+                        tokenizer.encode, out_type=int, add_bos=True, add_eos=True
+                    )
+                    forward = UseForward(backend, ids)
                     try:
                         usable = forward.check(self._use.encode)
                     except (AttributeError, IndexError, TypeError, ValueError):
@@ -175,16 +179,6 @@ def _limit_blas(backend: Any) -> None:
     limit = getattr(backend, "_threadpool", None)
     if limit is not None:
         limit(limits=backend.threads, user_api="blas")
-
-
-def _ids_of(tokenizer: Any) -> Callable[[str], list[int]]:
-    """The token ids the package's model reads for a text (start and end marks included)."""
-
-    def ids(text: str) -> list[int]:
-        out: list[int] = tokenizer.encode(text, out_type=int, add_bos=True, add_eos=True)
-        return out
-
-    return ids
 
 
 def _fast_tokenizer(use: Any) -> str:
