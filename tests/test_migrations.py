@@ -97,6 +97,24 @@ def test_migrate_command_upgrades_and_backfills_history(
     )
 
 
+def test_the_tables_that_grow_with_the_corpus_have_no_index(tmp_path: Path) -> None:
+    # DuckDB writes a table's whole ART index at every checkpoint, and a load checkpoints
+    # after each batch: an index on the segments made each batch cost more than the last.
+    path = tmp_path / "old.duckdb"
+    version_one_database(path)
+    main(["migrate", "--db", str(path)])
+    _, keyed = query(
+        path,
+        """SELECT DISTINCT table_name FROM duckdb_constraints()
+           WHERE constraint_type IN ('PRIMARY KEY', 'UNIQUE') ORDER BY 1""",
+    )
+    assert keyed == [("documents",), ("fetches",), ("resolutions",), ("runs",), ("schema_version",)]
+    _, indexes = query(path, "SELECT index_name FROM duckdb_indexes()")
+    assert indexes == []
+    _, rows = query(path, "SELECT segment_id, text FROM segments")
+    assert rows == [("udhr:en:article.1", "All human beings are born free.")]
+
+
 def test_a_load_migrates_an_older_database(tmp_path: Path) -> None:
     path = tmp_path / "old.duckdb"
     version_one_database(path)

@@ -517,7 +517,34 @@ def test_duplicate_segment_ids_roll_back(db: Path) -> None:
     before = snapshot(db)
     fr = res130_document("fr")
     clash = dataclasses.replace(fr, segments=(*fr.segments, fr.segments[0]))
-    with pytest.raises(DatabaseError, match="load failed, nothing was written"):
+    with pytest.raises(DatabaseError) as info:
+        load_run(db, run_record("run-2"), [res130_document("en"), clash], res130_groups())
+    assert str(info.value) == (
+        f"{db}: segment_id {fr.segments[0].id} appears twice in the run's segments; "
+        "nothing was loaded"
+    )
+    assert snapshot(db) == before
+
+
+def test_a_repeated_group_is_refused(db: Path) -> None:
+    before = snapshot(db)
+    groups = res130_groups()
+    with pytest.raises(DatabaseError, match=f"group_id {groups[0].id} appears twice"):
+        load_run(
+            db, run_record("run-2"), [res130_document(x) for x in ("en", "fr")], [*groups, *groups]
+        )
+    assert snapshot(db) == before
+
+
+def test_an_id_of_another_document_is_refused(db: Path) -> None:
+    # Ids begin with their document's, so that one batch cannot clash with another's rows.
+    before = snapshot(db)
+    fr = res130_document("fr")
+    stray = dataclasses.replace(fr.segments[-1], id="udhr:fr:preamble")
+    clash = dataclasses.replace(fr, segments=(*fr.segments[:-1], stray))
+    with pytest.raises(
+        DatabaseError, match="segment_id udhr:fr:preamble in the run's segments does not begin"
+    ):
         load_run(db, run_record("run-2"), [res130_document("en"), clash], res130_groups())
     assert snapshot(db) == before
 

@@ -347,6 +347,7 @@ class Loader:
             raise DatabaseError(
                 f"groups of resolution {stray[0]!r} have no documents in run {self.run_id}"
             )
+        _check_ids(rows)
         doc_ids = rows.frames["documents"]["doc_id"].to_list()
         with transaction(self.con):
             for statement, key in _DELETES:
@@ -487,6 +488,45 @@ def _insert(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame) -> 
         con.execute(f"INSERT INTO {table} ({columns}) SELECT {columns} FROM _incoming")
     finally:
         con.unregister("_incoming")
+
+
+#: What each row of a table is identified by: the tables that grow with the corpus have no
+#: primary key (migration 12), so the load keeps these unique itself.
+_IDS: Final = {
+    "segments": ("segment_id",),
+    "alignment_groups": ("group_id",),
+    "alignment_members": ("group_id", "segment_id"),
+    "pair_similarity": ("group_id", "lang_a", "lang_b"),
+}
+
+
+def _check_ids(rows: RunRows) -> None:
+    """Refuse a batch that repeats an id, or whose ids do not begin with their own.
+
+    A segment id begins with its document's (``{resolution}:{lang}:``), a group id with its
+    resolution: since a batch replaces those documents and resolutions whole, ids unique in
+    the batch are unique in the warehouse, without an index to check them against.
+
+    Raises:
+        DatabaseError: names the first repeated or stray id.
+    """
+    for table, key in _IDS.items():
+        frame = rows.frames[table]
+        repeated = frame.filter(pl.struct(key).is_duplicated())
+        if repeated.height:
+            first = ", ".join(str(v) for v in repeated.select(key).row(0))
+            raise DatabaseError(f"{', '.join(key)} {first} appears twice in the run's {table}")
+    prefixes = (
+        ("segments", "segment_id", pl.col("doc_id") + ":"),
+        ("alignment_groups", "group_id", pl.col("resolution") + ":"),
+    )
+    for table, column, prefix in prefixes:
+        stray = rows.frames[table].filter(~pl.col(column).str.starts_with(prefix))
+        if stray.height:
+            owner = "document" if table == "segments" else "resolution"
+            raise DatabaseError(
+                f"{column} {stray[column][0]} in the run's {table} does not begin with its {owner}"
+            )
 
 
 def _check(con: duckdb.DuckDBPyConnection, resolutions: tuple[str, ...]) -> None:
