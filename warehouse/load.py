@@ -511,22 +511,22 @@ def _check_ids(rows: RunRows) -> None:
         DatabaseError: names the first repeated or stray id.
     """
     for table, key in _IDS.items():
-        frame = rows.frames[table]
-        repeated = frame.filter(pl.struct(key).is_duplicated())
-        if repeated.height:
-            first = ", ".join(str(v) for v in repeated.select(key).row(0))
-            raise DatabaseError(f"{', '.join(key)} {first} appears twice in the run's {table}")
-    prefixes = (
-        ("segments", "segment_id", pl.col("doc_id") + ":"),
-        ("alignment_groups", "group_id", pl.col("resolution") + ":"),
+        seen: set[tuple[object, ...]] = set()
+        for row in rows.frames[table].select(key).iter_rows():
+            if row in seen:
+                first = ", ".join(map(str, row))
+                raise DatabaseError(f"{', '.join(key)} {first} appears twice in the run's {table}")
+            seen.add(row)
+    owners = (
+        ("segments", "segment_id", "doc_id", "document"),
+        ("alignment_groups", "group_id", "resolution", "resolution"),
     )
-    for table, column, prefix in prefixes:
-        stray = rows.frames[table].filter(~pl.col(column).str.starts_with(prefix))
-        if stray.height:
-            owner = "document" if table == "segments" else "resolution"
-            raise DatabaseError(
-                f"{column} {stray[column][0]} in the run's {table} does not begin with its {owner}"
-            )
+    for table, column, of, owner in owners:
+        for item, whose in rows.frames[table].select(column, of).iter_rows():
+            if not item.startswith(f"{whose}:"):
+                raise DatabaseError(
+                    f"{column} {item} in the run's {table} does not begin with its {owner}"
+                )
 
 
 def _check(con: duckdb.DuckDBPyConnection, resolutions: tuple[str, ...]) -> None:
