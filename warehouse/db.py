@@ -55,6 +55,13 @@ WRITER_MEMORY: Final = "512MB"
 #: load's checkpoint: 0.08 s for the first resolution, 0.6 s and 50 MB at 40, 1.2 s and
 #: 100 MB at 200 resolutions' rows. At 16,384 rows it stays near 0.15-0.2 s.
 WRITER_ROW_GROUP: Final = 16_384
+#: Row groups a writer's checkpoint may merge (DuckDB's ``max_vacuum_tasks``, 100 by default).
+#: None: DuckDB never merged those of a table with an index, and once the tables that grow
+#: with the corpus lost theirs (migration 12), each checkpoint after a batch merged that
+#: batch's row groups again, a transient 50 MB beside the next batch's alignment (peak at
+#: 20 UN documents 876-886 MB against 839-843). What a load frees is reused all the same,
+#: and `itu-corpus prune` writes the file anew.
+WRITER_VACUUM_TASKS: Final = 0
 #: The name a writing connection gives its file (``current_database()``).
 WRITER_CATALOG: Final = "corpus"
 
@@ -99,7 +106,10 @@ def _writer(path: Path) -> duckdb.DuckDBPyConnection:
     file is attached to an in-memory instance and made its default catalog. DuckDB
     refuses to attach a file that another instance of this process has open.
     """
-    con = duckdb.connect(":memory:", config={"memory_limit": WRITER_MEMORY})
+    con = duckdb.connect(
+        ":memory:",
+        config={"memory_limit": WRITER_MEMORY, "max_vacuum_tasks": WRITER_VACUUM_TASKS},
+    )
     quoted = str(path).replace("'", "''")
     try:
         con.execute(f"ATTACH '{quoted}' AS {WRITER_CATALOG} (ROW_GROUP_SIZE {WRITER_ROW_GROUP})")
