@@ -56,11 +56,11 @@ WRITER_MEMORY: Final = "512MB"
 #: 100 MB at 200 resolutions' rows. At 16,384 rows it stays near 0.15-0.2 s.
 WRITER_ROW_GROUP: Final = 16_384
 #: Row groups a writer's checkpoint may merge (DuckDB's ``max_vacuum_tasks``, 100 by default).
-#: None: DuckDB never merged those of a table with an index, and once the tables that grow
-#: with the corpus lost theirs (migration 12), each checkpoint after a batch merged that
-#: batch's row groups again, a transient 50 MB beside the next batch's alignment (peak at
-#: 20 UN documents 876-886 MB against 839-843). What a load frees is reused all the same,
-#: and `itu-corpus prune` writes the file anew.
+#: Zero, as DuckDB already did for a table with an index: once the tables that grow with the
+#: corpus lost theirs (migration 12), each checkpoint after a batch merged that batch's row
+#: groups again, a transient 50 MB beside the next batch's alignment (peak at 20 UN
+#: documents 876-886 MB against 839-843). What a load frees is reused all the same, and
+#: `itu-corpus prune` writes the file anew.
 WRITER_VACUUM_TASKS: Final = 0
 #: The name a writing connection gives its file (``current_database()``).
 WRITER_CATALOG: Final = "corpus"
