@@ -497,6 +497,73 @@ def test_member_missing_from_segments_rolls_back(db: Path) -> None:
     assert snapshot(db) == before
 
 
+def _broken_run(defect: str) -> tuple[list[SegmentedDocument], list[Group], str]:
+    """The documents and groups of a run with one reference defect, and the error it gets."""
+    docs, groups = all_documents(), all_groups()
+    if defect == "member language":  # fr's segment listed as the en member
+        clause = groups[-1]
+        groups[-1] = dataclasses.replace(clause, members={"en": ("res130:fr:recognizing.h",)})
+        return (
+            docs,
+            groups,
+            (
+                f"group {clause.id} lists res130:fr:recognizing.h under another language, "
+                "resolution or level than the segment's"
+            ),
+        )
+    if defect == "segment parent":
+        at = [d.document.lang for d in docs].index("en")
+        en = docs[at]
+        child = dataclasses.replace(en.segments[1], parent_id="udhr:en:article.9:p1")
+        docs[at] = dataclasses.replace(en, segments=(en.segments[0], child, *en.segments[2:]))
+        return (
+            docs,
+            groups,
+            (
+                f"segment {child.id} has parent udhr:en:article.9:p1, which is not a segment of "
+                "this run"
+            ),
+        )
+    if defect == "group parent":
+        groups[1] = dataclasses.replace(groups[1], parent_id="udhr:paragraph:gone")
+        return (
+            docs,
+            groups,
+            (
+                f"group {groups[1].id} has parent udhr:paragraph:gone, which is not a group of "
+                "this run"
+            ),
+        )
+    # A segment of the ar document that says it is French (and is in no group).
+    at = [d.document.lang for d in docs].index("ar")
+    ar = docs[at]
+    stray = dataclasses.replace(ar.segments[0], lang="fr")
+    docs[at] = dataclasses.replace(ar, segments=(stray, *ar.segments[1:]))
+    groups = [
+        dataclasses.replace(g, members={k: v for k, v in g.members.items() if k != "ar"})
+        if g.resolution == "udhr"
+        else g
+        for g in groups
+    ]
+    return (
+        docs,
+        groups,
+        (f"segment {stray.id} belongs to another resolution or language than its document udhr:ar"),
+    )
+
+
+@pytest.mark.parametrize(
+    "defect", ["member language", "segment parent", "group parent", "document language"]
+)
+def test_references_are_checked_before_the_commit(db: Path, defect: str) -> None:
+    before = snapshot(db)
+    docs, groups, problem = _broken_run(defect)
+    with pytest.raises(DatabaseError) as info:
+        load_run(db, run_record("run-2"), docs, groups)
+    assert str(info.value) == f"{db}: {problem}; nothing was loaded"
+    assert snapshot(db) == before
+
+
 def test_failing_insert_rolls_back(db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     before = snapshot(db)
     real_insert = load_module._insert
