@@ -65,8 +65,8 @@ def test_checks_reopening_the_connection_store_what_one_connection_stores(
 ) -> None:
     """A run's QA reopens its connection every few batches (DuckDB frees memory only then).
 
-    One resolution a batch and a reopening after each: the findings and texts stored are
-    those of a QA on one connection.
+    One resolution a batch and a reopening after each, and around the corpus-wide checks:
+    the findings and texts stored are those of a QA on one connection.
     """
     import warehouse.qa.run as qa_run
     from warehouse.publish import Stage
@@ -91,6 +91,8 @@ def test_checks_reopening_the_connection_store_what_one_connection_stores(
             stage.con.sql(tables.format(t)).fetchall() for t in ("qa_findings", "qa_texts")
         ]
         stage.con.close()
-        assert len(opened) == (1 if reopening else 0)  # two resolutions: one reopening
+        # Two resolutions: one reopening between them, one before each corpus-wide check
+        # and one before the findings are stored.
+        assert len(opened) == (4 if reopening else 0)
     assert stored[True] == stored[False]
     assert stored[True][0] and stored[True][1]

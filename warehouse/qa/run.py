@@ -40,8 +40,8 @@ from warehouse.changes import SegmentChange, run_changes
 from warehouse.db import first_line, migrate, query, transaction
 from warehouse.display import clip
 from warehouse.publish import staged
+from warehouse.qa.corpus import CORPUS_CHECKS, corpus_findings, refresh_texts
 from warehouse.qa.corpus import LEVEL as TEXTS_LEVEL
-from warehouse.qa.corpus import corpus_findings, refresh_texts
 from warehouse.qa.model import SEVERITIES, Finding, QAGroup, TermCandidate
 from warehouse.qa.registry import ALL, CHECKS
 from warehouse.qa.terms import mine_term_candidates, mine_terms_sql, term_rows
@@ -323,14 +323,23 @@ def qa_into(
     # rebuilt since the last mining (dropped above) or never mined.
     for batch in _batches(_lacking(con, "term_groups", TERM_LEVEL) if mine else []):
         _store_terms(con, read_groups(con, batch, {TERM_LEVEL}))
-    if reopen is not None and read_since > 1:  # the corpus-wide checks start afresh too
+
+    def read(ids: Collection[str]) -> list[QAGroup]:
+        return read_groups(con, None, None, changes, group_ids=ids)
+
+    # Each corpus-wide check, and then the storing of the findings, on a new connection:
+    # DuckDB keeps what a query read and allocated until its database is closed, and these
+    # queries read the whole corpus (at 40 UN documents, 30-40 MB each, which piled up to
+    # 90 MB beside one another: the peak of the run).
+    wide_findings: list[Finding] = []
+    for name in (n for n in CORPUS_CHECKS if n in wide):
+        if reopen is not None and read_since > 0:
+            con = reopen()
+        wide_findings += corpus_findings(con, [name], read)
+        read_since += 1
+    findings += by_severity(wide_findings)
+    if reopen is not None and read_since > 0:
         con = reopen()
-    if wide:
-
-        def read(ids: Collection[str]) -> list[QAGroup]:
-            return read_groups(con, None, None, changes, group_ids=ids)
-
-        findings += by_severity(corpus_findings(con, wide, read))
     carried = [n for n in names if CHECKS[n].scope == "resolution"] if previous else []
     groups = None if resolutions is None else sorted(resolutions)
     _store_findings(con, run_id, findings, previous, carried, groups)
