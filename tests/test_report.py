@@ -16,6 +16,7 @@ import pytest
 from flows.cli import main
 from tests.browser import Browser, browser, find_chromium
 from warehouse.db import query
+from warehouse.report import render
 from warehouse.report.data import REVIEW_ORDER, read_review
 from warehouse.report.marks import find_spans, marked_html, needles
 from warehouse.report.render import report_path, write_reports, write_review
@@ -316,10 +317,14 @@ def test_write_review_replaces_the_file_atomically(qa_corpus_db: Path, tmp_path:
     assert [p.name for p in tmp_path.iterdir()] == ["r.html"]
 
 
-def test_a_run_writes_one_page_per_rebuilt_resolution(qa_corpus_db: Path, tmp_path: Path) -> None:
+@pytest.mark.parametrize("per_connection", [1, 4])
+def test_a_run_writes_one_page_per_rebuilt_resolution(
+    qa_corpus_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, per_connection: int
+) -> None:
+    monkeypatch.setattr(render, "PAGES_PER_CONNECTION", per_connection)
     db = tmp_path / "corpus.duckdb"
     db.write_bytes(qa_corpus_db.read_bytes())
-    reports = write_reports(db, ["udhr", "130", "e999"])
+    reports = write_reports(db, ["udhr", "e999", "130"])
     assert reports.written == {
         "udhr": tmp_path / "reports" / "udhr.html",
         "130": tmp_path / "reports" / "130.html",
@@ -330,6 +335,15 @@ def test_a_run_writes_one_page_per_rebuilt_resolution(qa_corpus_db: Path, tmp_pa
     )
     assert list(reports.failed) == ["e999"]
     assert "no resolution 'e999'" in reports.failed["e999"]
+
+
+def test_pages_of_an_unreadable_database_all_fail(tmp_path: Path) -> None:
+    db = tmp_path / "corpus.duckdb"
+    db.write_text("not a database", encoding="utf-8")
+    reports = write_reports(db, ["udhr", "130"])
+    assert reports.written == {}
+    assert list(reports.failed) == ["udhr", "130"]
+    assert str(db) in reports.failed["130"]
 
 
 def test_e119_page_from_word_files(e119_db: Path, chromium: Browser, tmp_path: Path) -> None:
