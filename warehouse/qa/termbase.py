@@ -19,6 +19,7 @@ from typing import Any, Final, Literal
 
 from corpus.errors import InputError
 from corpus.model import LANGS, Lang, is_lang
+from corpus.normalize import CharMap
 from warehouse.qa.text import match_form
 
 Status = Literal["preferred", "avoided"]
@@ -100,7 +101,7 @@ class Termbase:
                 for term in terms
             ]
         form = match_form(text, lang)
-        raw = re.sub(r"\s+", " ", text.translate(_APOS)).strip()
+        raw = re.sub(r"\s+", " ", _APOS(text)).strip()
         found: list[Match] = []
         for pattern, literal, acronym, concept_id, term, status in self._patterns[lang]:
             searched = raw if acronym else form
@@ -125,13 +126,13 @@ def _by_status(entry: TermEntry) -> tuple[tuple[Status, tuple[str, ...]], ...]:
     return (("preferred", entry.preferred), ("avoided", entry.avoided))
 
 
-_APOS: Final = str.maketrans({"’": "'", "ʼ": "'", "‐": "-", "‑": "-"})
+_APOS: Final = CharMap({"’": "'", "ʼ": "'", "‐": "-", "‑": "-"})
 _ARABIC_PREFIX: Final = r"(?:[وفبلك]{0,2})"
 
 
 def _term_form(term: str, lang: Lang) -> str:
     """The term as its pattern matches it: acronyms as written, others in matching form."""
-    return term.translate(_APOS) if term.isupper() else match_form(term, lang)
+    return _APOS(term) if term.isupper() else match_form(term, lang)
 
 
 def needle(term: str, lang: Lang) -> str:

@@ -12,6 +12,7 @@ from functools import lru_cache
 from typing import Final, Literal
 
 from corpus.model import Lang
+from corpus.normalize import CharMap
 
 Script = Literal["latin", "arabic", "cyrillic", "han", "other"]
 
@@ -26,9 +27,12 @@ EXPECTED_SCRIPT: Final[dict[Lang, Script]] = {
 }
 
 _ARABIC_MARKS: Final = re.compile("[\u064b-\u065f\u0670\u0640]")  # tashkeel and tatweel
-_ALEF: Final = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ى": "ي"})
-_APOSTROPHES: Final = str.maketrans({"’": "'", "ʼ": "'", "`": "'", "‘": "'", "ё": "е", "Ё": "Е"})
-_DASHES: Final = str.maketrans({"‐": "-", "‑": "-", "–": "-", "—": "-"})
+_ALEF: Final = CharMap({"أ": "ا", "إ": "ا", "آ": "ا", "ى": "ي"})
+#: Apostrophes (and Russian ё) and dashes, each to one form.
+_APOSTROPHES_DASHES: Final = CharMap(
+    {"’": "'", "ʼ": "'", "`": "'", "‘": "'", "ё": "е", "Ё": "Е"}
+    | {"‐": "-", "‑": "-", "–": "-", "—": "-"}
+)
 _SPACES: Final = re.compile(r"\s+")
 #: Words: letters (and marks) with inner apostrophes or hyphens, or a run of digits.
 WORD: Final = re.compile(r"[^\W\d_](?:[^\W\d_]|['’\-](?=[^\W\d_]))*|\d+")
@@ -70,9 +74,9 @@ def match_form(text: str, lang: Lang) -> str:
     Arabic loses vowel marks and tatweel and unifies alef forms; apostrophes and dashes
     get one form each, so ``l’homme`` matches ``l'homme``, and Russian ``ё`` is ``е``.
     """
-    out = unicodedata.normalize("NFKC", text).translate(_APOSTROPHES).translate(_DASHES)
+    out = _APOSTROPHES_DASHES(unicodedata.normalize("NFKC", text))
     if lang == "ar":
-        out = _ARABIC_MARKS.sub("", out).translate(_ALEF)
+        out = _ALEF(_ARABIC_MARKS.sub("", out))
     if lang == "zh":
         out = _SPACES.sub("", out)
     return _SPACES.sub(" ", out.casefold()).strip()
