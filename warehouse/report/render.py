@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from functools import cache
 from importlib.metadata import version
 from importlib.resources import files
+from itertools import batched
 from pathlib import Path
 from typing import Final
 
@@ -218,8 +219,7 @@ def write_reports(path: Path | str, resolutions: Sequence[str]) -> Reports:
     """
     written: dict[str, Path] = {}
     failed: dict[str, str] = {}
-    for at in range(0, len(resolutions), PAGES_PER_CONNECTION):
-        batch = resolutions[at : at + PAGES_PER_CONNECTION]
+    for batch in batched(resolutions, PAGES_PER_CONNECTION):
         try:
             with reading_reviews(path) as con:
                 for resolution in batch:
@@ -230,7 +230,8 @@ def write_reports(path: Path | str, resolutions: Sequence[str]) -> Reports:
                         failed[resolution] = str(exc)
                         continue
                     written[resolution] = target
-        except CorpusError as exc:  # the database cannot be read at all
-            failed |= {r: str(exc) for r in resolutions[at:] if r not in written}
+        except CorpusError as exc:  # the database cannot be read at all: nor the rest
+            done = written.keys() | failed.keys()
+            failed |= {r: str(exc) for r in resolutions if r not in done}
             break
     return Reports(written, failed)
