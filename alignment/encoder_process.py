@@ -166,8 +166,7 @@ def _serve(conn: Connection, build: Callable[[], Any]) -> None:
     """The child: build the object, run each call on a thread, send the replies in turn.
 
     A thread per call, not a pool: the served object bounds its own heavy calls (the
-    encoder's slots, one per core), and a small call (a composed window the aligner
-    waits for) must not queue behind the next resolution's large ones.
+    encoder's slots, one per core); a pool in front of it would be a second queue.
     """
     bound_malloc_arenas()
     served = build()

@@ -143,16 +143,15 @@ class UseEncoder(_UseIdentity):
 
         Each joined text is composed from its two texts' ``ends`` (see
         :mod:`alignment.compose`; a fifth to a tenth of the work) when both are there,
-        and embedded whole otherwise. Without waiting for a slot: the aligner asks for a
-        few windows at a time during its DP, while the next resolution's strings may
-        hold both slots for a second.
+        and embedded whole otherwise.
         """
         if not pairs:
             return np.zeros((0, 512), dtype=np.float32)
         forward = self._load()
         if forward is None:
             return self.encode([f"{a} {b}" for a, b in pairs])
-        out = forward.encode_joined(pairs, ends)
+        with self._slots:
+            out = forward.encode_joined(pairs, ends)
         return _l2_normalise(out)
 
     def _load(self) -> UseForward | None:

@@ -22,7 +22,7 @@ import hashlib
 import logging
 import threading
 import uuid
-from collections import defaultdict, deque
+from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass, field
@@ -56,8 +56,6 @@ from warehouse.similarity import pair_similarities
 
 T = TypeVar("T")
 
-#: Batches aligning at once: one embedding its strings while the one before finishes its DP.
-ALIGNING = 2
 #: Why the QA did not run when the run rebuilt nothing.
 QA_SKIPPED = "skipped: no resolution rebuilt, earlier findings hold"
 
@@ -488,10 +486,6 @@ class Built:
 
 
 Batch = Mapping[str, Sequence[LanguageResult]]
-Parsing = Pending[list[SegmentedDocument | Exception]]
-#: A batch under alignment: its documents, the languages whose stored version it keeps,
-#: and the alignment under way.
-Aligning = tuple[list[SegmentedDocument], dict[str, str], Pending[Aligned]]
 
 
 def _stream(
@@ -505,36 +499,27 @@ def _stream(
 ) -> Iterator[tuple[RunRows, dict[str, str]]]:
     """Parse, embed and align each batch of resolutions: its rows, and what was kept.
 
-    The stages overlap: a batch is submitted for alignment as soon as it is parsed, while
-    the one before it still aligns, so that its strings are embedded on both cores while
-    the aligner's DP of the one before keeps a single core busy (the encoder's calls take
-    turns, see :class:`alignment.encoders.UseEncoder`); the caller loads each batch's rows
-    while the next ones align, and the batch after them is parsed meanwhile.
+    The stages overlap: the next batch is parsed while this one aligns, and aligns
+    while the caller loads this one's rows (the DP of the aligner and the load each
+    keep one core busy; parsing and embedding fill the other).
     """
     if not batches:
         return
-    aligning: deque[Aligning] = deque()
-    parsing = _parse(steps, batches[0])
-    for at, batch in enumerate(batches):
-        aligning.append(_align(config, steps, batch, parsing, missing, log))
-        if at + 1 < len(batches):
-            parsing = _parse(steps, batches[at + 1])
-        if len(aligning) == ALIGNING:
-            yield _aligned(run_id, built, aligning.popleft())
-    while aligning:
-        yield _aligned(run_id, built, aligning.popleft())
+    aligning = _align(config, steps, batches[0], _parse(steps, batches[0]), missing, log)
+    for following in [*batches[1:], None]:
+        if following is not None:
+            parsing = _parse(steps, following)
+        docs, kept, pending = aligning
+        # An alignment failure ends the run (nothing is loaded).
+        aligned = [_raised(a) for a in pending.results()]
+        for a in aligned:
+            progress(f"aligned {a.resolution}: {len(a.groups)} groups")
+        if following is not None:
+            aligning = _align(config, steps, following, parsing, missing, log)
+        yield built.add(run_id, docs, aligned), kept
 
 
-def _aligned(run_id: str, built: Built, started: Aligning) -> tuple[RunRows, dict[str, str]]:
-    """Wait for a batch's alignment: its rows, and what was kept.
-
-    An alignment failure ends the run (nothing is loaded).
-    """
-    docs, kept, pending = started
-    aligned = [_raised(a) for a in pending.results()]
-    for a in aligned:
-        progress(f"aligned {a.resolution}: {len(a.groups)} groups")
-    return built.add(run_id, docs, aligned), kept
+Parsing = Pending[list[SegmentedDocument | Exception]]
 
 
 def _parse(steps: Steps, batch: Batch) -> Parsing:
@@ -566,7 +551,7 @@ def _align(
     parsing: Parsing,
     missing: dict[str, str],
     log: logging.Logger | logging.LoggerAdapter[logging.Logger],
-) -> Aligning:
+) -> tuple[list[SegmentedDocument], dict[str, str], Pending[Aligned]]:
     """Wait for a batch's parse, then start aligning it.
 
     Returns the documents parsed, the languages whose stored version is kept, and the
