@@ -26,6 +26,7 @@ import contextlib
 import itertools
 import os
 import resource
+import signal
 import socket
 import subprocess
 import sys
@@ -131,19 +132,26 @@ class EncoderProcess:
             future.set_exception(EncoderUnavailableError(self._gone))
 
     def close(self) -> None:
-        """Ask the child to finish its calls and leave; wait for it."""
+        """Ask the child to leave once its calls are done, and wait for it.
+
+        Calls still waiting then (a run interrupted mid-embedding) are not worth finishing:
+        the child is killed, and they raise :class:`EncoderUnavailableError`.
+        """
+        atexit.unregister(self.close)
         with self._lock:
-            if self._gone is not None:
-                return
-            self._gone = "the encoder process was closed"
-            with contextlib.suppress(OSError, ValueError):
-                self._conn.send(None)
+            abandon = bool(self._pending)
+            if self._gone is None:
+                self._gone = "the encoder process was closed"
+                if not abandon:
+                    with contextlib.suppress(OSError, ValueError):
+                        self._conn.send(None)
+        if abandon and self._process.poll() is None:
+            self._process.kill()
         self._reader.join(CLOSE_TIMEOUT)
         if self._process.poll() is None:
             self._process.kill()
             self._process.wait()
         self._conn.close()
-        atexit.unregister(self.close)
 
 
 def _path() -> str:
@@ -154,6 +162,8 @@ def _path() -> str:
 
 def serve(fd: int) -> None:
     """The child's entry point: serve calls on the socket ``fd`` until it closes."""
+    # Ctrl-C reaches the whole process group: the parent decides, and closes the socket.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     conn = Connection(fd)
     try:
         build = conn.recv()
@@ -180,15 +190,18 @@ def _serve(conn: Connection, build: Callable[[], Any]) -> None:
         with sending:
             try:
                 conn.send(reply)
+            except OSError:  # the parent is gone: nobody waits for the reply
+                return
             except Exception as exc:  # an exception or result that does not pickle
-                conn.send((call_id, False, RuntimeError(f"{method}: {exc!r}")))
+                with contextlib.suppress(OSError):
+                    conn.send((call_id, False, RuntimeError(f"{method}: {exc!r}")))
 
     running: list[threading.Thread] = []
     while True:
         try:
             message = conn.recv()
-        except (EOFError, OSError, KeyboardInterrupt):
-            break
+        except (EOFError, OSError):
+            return  # the parent is gone (an interrupted run): its calls' replies with it
         if message is None:
             break
         running = [t for t in running if t.is_alive()]

@@ -10,8 +10,12 @@ import functools
 import itertools
 import os
 import signal
+import subprocess
+import sys
 import threading
+import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -117,3 +121,56 @@ def test_a_process_that_dies_fails_the_waiting_and_the_later_calls() -> None:
     with pytest.raises(EncoderUnavailableError, match="exited"):
         served.call("is_set")
     served.close()
+
+
+def test_closing_with_calls_waiting_ends_the_process_at_once() -> None:
+    """An interrupted run closes its encoder mid-call: the call fails, nothing waits for it."""
+    served = EncoderProcess(threading.Event)
+    outcome: list[BaseException] = []
+
+    def wait() -> None:
+        try:
+            served.call("wait")
+        except BaseException as exc:
+            outcome.append(exc)
+
+    waiting = threading.Thread(target=wait)
+    waiting.start()
+    assert not served.call("is_set")  # the waiting call has reached the child
+    started = time.monotonic()
+    served.close()
+    waiting.join(30)
+    assert time.monotonic() - started < 5
+    assert len(outcome) == 1 and isinstance(outcome[0], EncoderUnavailableError)
+    assert "closed" in str(outcome[0])
+    assert served._process.returncode == -signal.SIGKILL
+
+
+_DYING_PARENT = """
+import os, signal, sys, threading, time
+from alignment.encoder_process import EncoderProcess
+served = EncoderProcess(threading.Event)
+threading.Thread(target=served.call, args=("wait", 2.0), daemon=True).start()
+served.call("is_set")
+print(served._process.pid, flush=True)
+os.kill(os.getpid(), signal.SIGKILL)
+"""
+
+
+def test_a_parent_that_dies_mid_call_leaves_the_child_to_exit_quietly() -> None:
+    """No traceback from the child on the terminal the run shared with it (a broken pipe)."""
+    parent = subprocess.run(
+        [sys.executable, "-c", _DYING_PARENT], capture_output=True, text=True, timeout=60
+    )
+    # communicate() returned: the child, which shares the parent's stderr, has exited too.
+    assert parent.returncode == -signal.SIGKILL
+    child = int(parent.stdout.split()[0])
+    assert not Path(f"/proc/{child}").exists() or "zombie" in _state(child)
+    assert parent.stderr == ""
+
+
+def _state(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/status").read_text().lower()
+    except OSError:
+        return "zombie"
