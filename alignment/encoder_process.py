@@ -5,18 +5,17 @@ interpreter lock for its arithmetic and taking it back after. Beside a thread ru
 Python (parsing the next resolution, the aligner's glue, the load of the previous one),
 every take-back waits for that thread to let go: 450 UN sentences took 0.94 s alone and
 19 s beside a thread looping in Python (2.1 s with a 0.2 ms switch interval); in a
-10-document run each call took 1.8-3.1 s of wall time for 1.1-1.2 s of CPU, and the two
-cores were about 1.6 busy. A process has a lock of its own: the encoder's calls then
-compete with the pipeline for the cores only, which the operating system shares.
+10-document run each call took 1.8-3.1 s of wall time for 1.1-1.2 s of CPU. A process has
+a lock of its own: the encoder's calls then compete with the pipeline for the cores only,
+which the operating system shares.
 
 :class:`EncoderProcess` starts the process (a new interpreter, not a fork: the parent runs
-threads), builds
-the encoder there once, and serves calls over one pipe, each call on a thread of its own
-in the child (the encoder itself runs at most one heavy call per core, as in process).
-Texts, vectors and the ends the composed windows need are pickled both ways (about 4 MB
-a UN document, milliseconds).
-If the process dies, every call waiting and every later call raises
-:class:`~corpus.errors.EncoderUnavailableError` naming its exit code.
+threads), builds the encoder there once, and serves calls over one socket, each call on a
+thread of its own in the child (the encoder itself runs at most one heavy call per core,
+as in process). Texts, vectors and the ends the composed windows need are pickled both
+ways (about 4 MB a UN document, milliseconds). If the process dies, every call waiting
+and every later call raises :class:`~corpus.errors.EncoderUnavailableError` naming its
+exit code.
 """
 
 from __future__ import annotations
@@ -167,7 +166,7 @@ def serve(fd: int) -> None:
     conn = Connection(fd)
     try:
         build = conn.recv()
-    except (EOFError, OSError, KeyboardInterrupt):
+    except (EOFError, OSError):
         return
     _serve(conn, build)
 

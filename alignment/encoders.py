@@ -199,8 +199,6 @@ class UseEncoderProcess(_UseIdentity):
 
     def encode_keeping(self, texts: Sequence[str], ends: dict[str, Ends] | None) -> Vectors:
         """:meth:`UseEncoder.encode_keeping`: the ends come back with the vectors."""
-        if not texts:
-            return np.zeros((0, 512), dtype=np.float32)
         if ends is None:
             out: Vectors = self._process.call("encode", list(texts))
             return out
@@ -210,8 +208,6 @@ class UseEncoderProcess(_UseIdentity):
 
     def encode_joined(self, pairs: Sequence[tuple[str, str]], ends: Mapping[str, Ends]) -> Vectors:
         """:meth:`UseEncoder.encode_joined`, sent the ends of the pairs' texts only."""
-        if not pairs:
-            return np.zeros((0, 512), dtype=np.float32)
         needed = {text: ends[text] for pair in pairs for text in pair if text in ends}
         out: Vectors = self._process.call("encode_joined", list(pairs), needed)
         return out

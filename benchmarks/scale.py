@@ -236,11 +236,11 @@ class EncoderPeak(threading.Thread):
     def run(self) -> None:
         while not self._done.wait(0.05):
             for pid in _children(self.pid):
-                status = _read(f"/proc/{pid}/status")
-                if "alignment.encoder_process" in _read(f"/proc/{pid}/cmdline") and status:
-                    hwm = next((ln for ln in status.splitlines() if ln.startswith("VmHWM:")), "")
-                    if hwm:
-                        self.peaks[pid] = max(self.peaks.get(pid, 0), int(hwm.split()[1]))
+                if "alignment.encoder_process" not in _read(f"/proc/{pid}/cmdline"):
+                    continue
+                status = _read(f"/proc/{pid}/status").splitlines()
+                hwm = next((ln.split()[1] for ln in status if ln.startswith("VmHWM:")), "0")
+                self.peaks[pid] = max(self.peaks.get(pid, 0), int(hwm))
 
 
 def _children(pid: int) -> list[int]:
